@@ -1,0 +1,31 @@
+//! Generates one Rust client per OpenAPI document listed in `paygate_codegen::APIS`.
+
+use std::path::{Path, PathBuf};
+
+fn main() {
+    let root = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo"));
+    println!("cargo:rerun-if-changed=build.rs");
+    let mut failed = false;
+    for api in paygate_codegen::APIS {
+        println!("cargo:rerun-if-changed={}", api.spec);
+        match paygate_codegen::generate(api, &root) {
+            Ok(source) => write(&out.join(format!("{}.rs", api.name)), &source),
+            Err(e) => {
+                // cargo shows a build script's stderr when it fails: one line per problem.
+                eprintln!("{e}");
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        std::process::exit(1);
+    }
+}
+
+fn write(path: &Path, source: &str) {
+    if let Err(e) = std::fs::write(path, source) {
+        eprintln!("{}: cannot write: {e}", path.display());
+        std::process::exit(1);
+    }
+}

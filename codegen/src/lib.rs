@@ -1,0 +1,148 @@
+//! Turns paygate's OpenAPI documents into Rust source.
+//!
+//! `build.rs` calls [`generate`] for every entry of [`APIS`]; `cargo xtask` calls the same code
+//! to check that the committed snapshots are current. Progenitor does the heavy lifting; this
+//! crate adds what it cannot do alone:
+//! - [`compat`] rejects, with the file and the operation named, the spec shapes progenitor
+//!   would otherwise `assert!` on without saying where;
+//! - [`open_enum`] gives every open enum of the spec a Rust enum with a catch-all variant.
+
+pub mod compat;
+pub mod open_enum;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
+use quote::quote;
+
+/// One API of paygate: its spec and the Rust module the generated code is included in.
+#[derive(Debug, Clone, Copy)]
+pub struct Api {
+    /// Module name under `paygate::`, also the file stem in `OUT_DIR` and of the spec.
+    pub name: &'static str,
+    /// Spec path relative to the workspace root.
+    pub spec: &'static str,
+    /// Component schemas replaced by hand-written Rust types: (schema name, Rust path).
+    pub replacements: &'static [(&'static str, &'static str)],
+}
+
+impl Api {
+    /// Path of the module that includes the generated code; replacement and open-enum types are
+    /// referred to through it.
+    pub fn generated_module(&self) -> String {
+        format!("crate::{}::generated", self.name)
+    }
+}
+
+/// Every API paygate generates a client for.
+pub const APIS: &[Api] = &[
+    Api {
+        name: "razorpay",
+        spec: "openapi/razorpay.yaml",
+        replacements: &[
+            ("Notes", "crate::razorpay::Notes"),
+            ("NotesInput", "crate::razorpay::Notes"),
+        ],
+    },
+    Api {
+        name: "ippopay",
+        spec: "openapi/ippopay.yaml",
+        replacements: &[("Rupees", "crate::ippopay::Rupees")],
+    },
+];
+
+/// Why a spec could not be turned into Rust. Every message starts with the spec file.
+#[derive(Debug)]
+pub struct CodegenError {
+    pub spec: PathBuf,
+    pub problems: Vec<String>,
+}
+
+impl fmt::Display for CodegenError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, problem) in self.problems.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{}: {}", self.spec.display(), problem)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for CodegenError {}
+
+/// Reads and parses an OpenAPI document (YAML or JSON).
+pub fn load_spec(path: &Path) -> Result<openapiv3::OpenAPI, CodegenError> {
+    let fail = |problem: String| CodegenError {
+        spec: path.to_owned(),
+        problems: vec![problem],
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| fail(format!("cannot read: {e}")))?;
+    serde_yaml_ng::from_str(&text).map_err(|e| fail(format!("not an OpenAPI 3.0 document: {e}")))
+}
+
+/// Generates the formatted Rust source of one API's client from the spec under `root`.
+pub fn generate(api: &Api, root: &Path) -> Result<String, CodegenError> {
+    let path = root.join(api.spec);
+    let spec = load_spec(&path)?;
+    generate_from(api, &path, &spec)
+}
+
+/// Generates the formatted Rust source of one API's client from an already parsed spec.
+pub fn generate_from(
+    api: &Api,
+    path: &Path,
+    spec: &openapiv3::OpenAPI,
+) -> Result<String, CodegenError> {
+    let fail = |problems: Vec<String>| CodegenError {
+        spec: path.to_owned(),
+        problems,
+    };
+    let problems = compat::check(spec);
+    if !problems.is_empty() {
+        return Err(fail(problems));
+    }
+    let open_enums = open_enum::collect(spec).map_err(fail)?;
+
+    let mut settings = GenerationSettings::default();
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Merged)
+        // paygate implements the hooks itself (auth, retries, error capture).
+        .with_hooks(HooksMode::Expected)
+        .with_inner_type(quote!(crate::transport::Transport))
+        .with_map_type("::std::collections::BTreeMap");
+    let module = api.generated_module();
+    for open_enum in &open_enums {
+        settings.with_replacement(
+            &open_enum.name,
+            format!("{module}::types::{}", open_enum.name),
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        );
+    }
+    for (schema, rust_type) in api.replacements {
+        settings.with_replacement(schema, rust_type, std::iter::empty());
+    }
+
+    // Progenitor reports most problems as errors but still asserts on some; turn a panic into
+    // an error that at least names the spec (the compat checks above name the operation for
+    // every assert known to us).
+    let tokens = std::panic::catch_unwind(|| Generator::new(&settings).generate_tokens(spec))
+        .map_err(|panic| {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "unknown panic".into());
+            fail(vec![format!("progenitor panicked: {message}")])
+        })?
+        .map_err(|e| fail(vec![format!("progenitor: {e}")]))?;
+
+    let mut file: syn::File =
+        syn::parse2(tokens).map_err(|e| fail(vec![format!("generated code does not parse: {e}")]))?;
+    open_enum::inject(&mut file, &open_enums)
+        .map_err(|e| fail(vec![format!("generated code: {e}")]))?;
+    Ok(prettyplease::unparse(&file))
+}

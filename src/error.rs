@@ -1,0 +1,242 @@
+//! [`Error`]: every way a call can fail, for both gateways, with the HTTP status whenever there
+//! was a response.
+
+use std::fmt;
+
+use bytes::Bytes;
+use reqwest::StatusCode;
+
+use crate::transport::{BufferedBody, Truncated};
+use crate::razorpay;
+
+/// How much of an unexpected body an error keeps: enough to recognise a proxy's HTML page.
+const BODY_PREFIX_LEN: usize = 512;
+
+/// Razorpay's documented error body (`{"error": {...}}`).
+pub type RazorpayError = razorpay::types::ErrorResponseError;
+
+/// A failed call to a payment gateway.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// Razorpay answered with its documented error body.
+    Razorpay {
+        status: StatusCode,
+        error: Box<RazorpayError>,
+    },
+    /// Ippopay answered `{"success": false, "message": ...}`, possibly with HTTP 200.
+    Ippopay { status: StatusCode, message: String },
+    /// A response whose body is not the gateway's JSON (an HTML page from a proxy, an empty or
+    /// truncated body) or an error status without the documented error body.
+    UnexpectedResponse { status: StatusCode, body: Bytes },
+    /// The response body was larger than the client's limit (`ClientBuilder::max_response_bytes`).
+    ResponseTooLarge { status: StatusCode, limit: usize },
+    /// A success response whose JSON does not have the documented shape.
+    Decode {
+        body: Bytes,
+        source: serde_json::Error,
+    },
+    /// The request never got a complete response: connection refused, timeout, TLS, reset.
+    Transport {
+        kind: TransportKind,
+        source: reqwest::Error,
+    },
+    /// The request was refused before it was sent: `field` had `value`, which is not allowed.
+    InvalidRequest {
+        field: String,
+        value: String,
+        reason: String,
+    },
+}
+
+/// What kind of transport failure happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportKind {
+    Connect,
+    Timeout,
+    /// The connection broke while the request or the response was in flight.
+    Interrupted,
+    Other,
+}
+
+impl TransportKind {
+    fn of(e: &reqwest::Error) -> Self {
+        if e.is_timeout() {
+            Self::Timeout
+        } else if e.is_connect() {
+            Self::Connect
+        } else if e.is_body() || e.is_request() || e.is_decode() {
+            Self::Interrupted
+        } else {
+            Self::Other
+        }
+    }
+}
+
+impl Error {
+    /// The HTTP status, when the gateway answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Razorpay { status, .. }
+            | Self::Ippopay { status, .. }
+            | Self::UnexpectedResponse { status, .. }
+            | Self::ResponseTooLarge { status, .. } => Some(*status),
+            Self::Transport { source, .. } => source.status(),
+            Self::Decode { .. } | Self::InvalidRequest { .. } => None,
+        }
+    }
+
+    /// Razorpay's error details, when the body was its documented error.
+    pub fn razorpay(&self) -> Option<&RazorpayError> {
+        match self {
+            Self::Razorpay { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
+    /// The start of a body that could not be decoded, as text, for logs.
+    pub fn body_prefix(&self) -> Option<String> {
+        match self {
+            Self::UnexpectedResponse { body, .. } | Self::Decode { body, .. } => Some(prefix(body)),
+            _ => None,
+        }
+    }
+
+    /// Whether the gateway refused the credentials (HTTP 401 or 403).
+    pub fn is_auth(&self) -> bool {
+        matches!(self.status(), Some(StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN))
+    }
+
+    /// Whether the request itself was wrong: refused before sending, or a 4xx other than auth
+    /// and rate limiting.
+    pub fn is_bad_request(&self) -> bool {
+        match self {
+            Self::InvalidRequest { .. } => true,
+            _ => self.status().is_some_and(|s| {
+                s.is_client_error() && !self.is_auth() && s != StatusCode::TOO_MANY_REQUESTS
+            }),
+        }
+    }
+
+    /// Whether repeating the same request later may succeed (rate limiting, a gateway or
+    /// network failure). Whether it is *safe* to repeat depends on the operation: see
+    /// [`crate::transport::RetryPolicy`].
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Transport { kind, .. } => *kind != TransportKind::Other,
+            _ => self.status().is_some_and(crate::transport::is_retryable_status),
+        }
+    }
+
+    pub(crate) fn invalid(field: &str, value: impl fmt::Display, reason: &str) -> Self {
+        Self::InvalidRequest {
+            field: field.to_owned(),
+            value: value.to_string(),
+            reason: reason.to_owned(),
+        }
+    }
+}
+
+fn prefix(body: &[u8]) -> String {
+    let end = body.len().min(BODY_PREFIX_LEN);
+    String::from_utf8_lossy(&body[..end]).into_owned()
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Razorpay { status, error } => {
+                write!(f, "Razorpay error {status}: {}: {}", error.code, error.description)?;
+                if let Some(field) = &error.field {
+                    write!(f, " (field `{field}`)")?;
+                }
+                Ok(())
+            }
+            Self::Ippopay { status, message } => write!(f, "Ippopay error {status}: {message}"),
+            Self::UnexpectedResponse { status, body } => {
+                write!(f, "unexpected response {status}: {:?}", prefix(body))
+            }
+            Self::Decode { body, source } => {
+                write!(f, "response does not match the documented shape: {source}; body: {:?}", prefix(body))
+            }
+            Self::ResponseTooLarge { status, limit } => {
+                write!(f, "response {status} is larger than the {limit}-byte limit")
+            }
+            Self::Transport { kind, source } => write!(f, "transport error ({kind:?}): {source}"),
+            Self::InvalidRequest { field, value, reason } => {
+                write!(f, "invalid `{field}` = {value:?}: {reason}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Decode { source, .. } => Some(source),
+            Self::Transport { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// Maps what progenitor reports to [`Error`]; the gateway-specific part (how its error body
+/// looks) comes from `api_error`.
+pub(crate) fn from_progenitor<E>(
+    e: progenitor_client::Error<E>,
+    documented: impl FnOnce(StatusCode, E) -> Error,
+    api_error: impl FnOnce(StatusCode, &[u8]) -> Option<Error>,
+) -> Error {
+    use progenitor_client::Error as P;
+    match e {
+        P::ErrorResponse(rv) => {
+            let status = rv.status();
+            documented(status, rv.into_inner())
+        }
+        P::UnexpectedResponse(response) => {
+            let status = response.status();
+            if let Some(Truncated(limit)) = response.extensions().get::<Truncated>() {
+                return Error::ResponseTooLarge {
+                    status,
+                    limit: *limit,
+                };
+            }
+            let body = response
+                .extensions()
+                .get::<BufferedBody>()
+                .map(|b| b.0.clone())
+                .unwrap_or_default();
+            api_error(status, &body).unwrap_or(Error::UnexpectedResponse { status, body })
+        }
+        P::InvalidResponsePayload(body, source) => Error::Decode { body, source },
+        P::CommunicationError(source) | P::ResponseBodyError(source) | P::InvalidUpgrade(source) => {
+            Error::Transport {
+                kind: TransportKind::of(&source),
+                source,
+            }
+        }
+        P::InvalidRequest(message) => invalid_request(&message),
+        P::Custom(message) => Error::InvalidRequest {
+            field: String::new(),
+            value: String::new(),
+            reason: message,
+        },
+    }
+}
+
+/// Progenitor's builders report a bad argument as text such as
+/// "conversion to `CreateOrderRequestReceipt` for receipt failed: longer than 40 characters";
+/// keep the field name separate so callers can match on it.
+fn invalid_request(message: &str) -> Error {
+    let field = message
+        .split_once(" for ")
+        .and_then(|(_, rest)| rest.split_once(" failed"))
+        .map(|(field, _)| field.to_owned())
+        .unwrap_or_default();
+    Error::InvalidRequest {
+        field,
+        value: String::new(),
+        reason: message.to_owned(),
+    }
+}

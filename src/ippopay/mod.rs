@@ -1,0 +1,112 @@
+//! Ippopay: orders, transactions, refunds. Amounts are decimal rupees ([`Rupees`]), not paise.
+//!
+//! The operations and types are generated from `openapi/ippopay.yaml`; this module adds
+//! construction with credentials and the mapping of failures, including a `success: false`
+//! body sent with HTTP 200, to [`crate::Error`].
+
+mod rupees;
+
+use std::fmt;
+use std::ops::Deref;
+
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+
+use crate::transport::{ClientBuilder, FromParts, Gateway, GatewayId, Transport};
+use crate::Error;
+
+pub use rupees::Rupees;
+
+/// The code progenitor generates from `openapi/ippopay.yaml` (see `build.rs`).
+#[allow(clippy::all, clippy::pedantic, missing_docs)]
+pub mod generated {
+    include!(concat!(env!("OUT_DIR"), "/ippopay.rs"));
+}
+
+pub use generated::{builder, types, ResponseValue};
+
+/// An Ippopay client: every operation of `openapi/ippopay.yaml` is a method (through `Deref` to
+/// the generated client), e.g. `client.fetch_order().order_id("order_G@nzg3qBq").send()`.
+#[derive(Clone)]
+pub struct Client {
+    inner: generated::Client,
+}
+
+impl Client {
+    /// A client for the production API with the public key and secret key from the dashboard.
+    pub fn new(public_key: impl Into<String>, secret_key: impl Into<String>) -> Result<Self, Error> {
+        Self::builder(public_key, secret_key).build()
+    }
+
+    /// Configures base URL, timeouts, retries and user agent before building.
+    pub fn builder(public_key: impl Into<String>, secret_key: impl Into<String>) -> ClientBuilder<Self> {
+        ClientBuilder::new(public_key, secret_key)
+    }
+
+    /// The API root this client sends requests to.
+    pub fn base_url(&self) -> &str {
+        self.inner.baseurl()
+    }
+}
+
+impl Deref for Client {
+    type Target = generated::Client;
+    fn deref(&self) -> &generated::Client {
+        &self.inner
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ippopay::Client")
+            .field("base_url", &self.inner.baseurl())
+            .field("transport", self.inner.inner())
+            .finish_non_exhaustive()
+    }
+}
+
+impl FromParts for Client {
+    const GATEWAY: GatewayId = GatewayId(Gateway::Ippopay);
+    fn from_parts(base_url: &str, http: reqwest::Client, transport: Transport) -> Self {
+        Self {
+            inner: generated::Client::new_with_client(base_url, http, transport),
+        }
+    }
+}
+
+impl ClientHooks<Transport> for generated::Client {
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        self.inner().execute(self.client(), request, info).await
+    }
+
+    async fn post<E>(
+        &self,
+        result: &reqwest::Result<reqwest::Response>,
+        _info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        self.inner()
+            .check(result, |body| failure(body).is_some(), |body| failure(body).is_some())
+    }
+}
+
+/// The message of a `{"success": false, "message": ...}` body.
+fn failure(body: &[u8]) -> Option<String> {
+    let envelope: types::ErrorResponse = serde_json::from_slice(body).ok()?;
+    (!envelope.success).then(|| envelope.message.unwrap_or_default())
+}
+
+impl From<progenitor_client::Error<types::ErrorResponse>> for Error {
+    fn from(e: progenitor_client::Error<types::ErrorResponse>) -> Self {
+        crate::error::from_progenitor(
+            e,
+            |status, error| Error::Ippopay {
+                status,
+                message: error.message.unwrap_or_default(),
+            },
+            |status, body| failure(body).map(|message| Error::Ippopay { status, message }),
+        )
+    }
+}

@@ -217,10 +217,17 @@ pub(crate) fn from_progenitor<E>(
             }
         }
         P::InvalidRequest(message) => invalid_request(&message),
-        P::Custom(message) => Error::InvalidRequest {
-            field: String::new(),
-            value: String::new(),
-            reason: message,
+        P::Custom(message) => match crate::validate::Invalid::from_message(&message) {
+            Some(invalid) => Error::InvalidRequest {
+                field: invalid.field,
+                value: invalid.value,
+                reason: invalid.reason,
+            },
+            None => Error::InvalidRequest {
+                field: String::new(),
+                value: String::new(),
+                reason: message,
+            },
         },
     }
 }

@@ -13,6 +13,7 @@ mod error;
 pub mod ippopay;
 pub mod razorpay;
 pub mod transport;
+mod validate;
 
 pub use error::{Error, RazorpayError, TransportKind};
 pub use transport::ClientBuilder;

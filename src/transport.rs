@@ -416,3 +416,44 @@ impl<C: FromParts> ClientBuilder<C> {
         Ok(C::from_parts(base_url.trim_end_matches('/'), http, transport))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_replaces_the_backoff_up_to_the_cap() {
+        let policy = RetryPolicy {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(5),
+        };
+        assert_eq!(policy.backoff(1, Some(Duration::from_secs(2))), Duration::from_secs(2));
+        assert_eq!(policy.backoff(1, Some(Duration::from_secs(60))), Duration::from_secs(5));
+    }
+
+    #[test]
+    fn backoff_grows_exponentially_within_the_cap() {
+        let policy = RetryPolicy {
+            max_attempts: 10,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_millis(1000),
+        };
+        for _ in 0..200 {
+            assert!(policy.backoff(1, None) <= Duration::from_millis(100));
+            assert!(policy.backoff(3, None) <= Duration::from_millis(400));
+            assert!(policy.backoff(9, None) <= Duration::from_millis(1000));
+        }
+        // Full jitter: over many draws, attempt 3 sometimes waits longer than attempt 1 can.
+        assert!((0..200).any(|_| policy.backoff(3, None) > Duration::from_millis(100)));
+    }
+
+    #[test]
+    fn retry_after_header_in_seconds() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::RETRY_AFTER, HeaderValue::from_static(" 7 "));
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(7)));
+        headers.insert(header::RETRY_AFTER, HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"));
+        assert_eq!(retry_after(&headers), None);
+    }
+}

@@ -144,5 +144,19 @@ pub fn generate_from(
         syn::parse2(tokens).map_err(|e| fail(vec![format!("generated code does not parse: {e}")]))?;
     open_enum::inject(&mut file, &open_enums)
         .map_err(|e| fail(vec![format!("generated code: {e}")]))?;
+    file.items.push(operation_paths(spec));
     Ok(prettyplease::unparse(&file))
+}
+
+/// `OPERATION_PATHS`: each operation's id and path template, so the hand-written layer can name
+/// the path parameter of a request (e.g. an empty `order_id`) without repeating the spec.
+fn operation_paths(spec: &openapiv3::OpenAPI) -> syn::Item {
+    let (ids, paths): (Vec<_>, Vec<_>) = spec
+        .operations()
+        .filter_map(|(path, _, op)| Some((op.operation_id.clone()?, path.to_owned())))
+        .unzip();
+    syn::parse_quote! {
+        /// Every operation's `operationId` and path template, as in the spec.
+        pub const OPERATION_PATHS: &[(&str, &str)] = &[#((#ids, #paths)),*];
+    }
 }

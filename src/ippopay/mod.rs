@@ -74,6 +74,15 @@ impl FromParts for Client {
 }
 
 impl ClientHooks<Transport> for generated::Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        crate::validate::check(Gateway::Ippopay, info.operation_id, generated::OPERATION_PATHS, request)
+            .map_err(crate::validate::Invalid::into_progenitor)
+    }
+
     async fn exec(
         &self,
         request: reqwest::Request,

@@ -88,3 +88,44 @@ impl<'de> Deserialize<'de> for Rupees {
             .map_err(|e| D::Error::custom(format!("amount {text} is not a decimal number of rupees: {e}")))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rupees(s: &str) -> Rupees {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn trailing_zeros_survive_the_wire() {
+        assert_eq!(serde_json::to_string(&rupees("499.50")).unwrap(), "499.50");
+        let back: Rupees = serde_json::from_str("499.50").unwrap();
+        assert_eq!(back.scale(), 2);
+        assert_eq!(serde_json::to_string(&back).unwrap(), "499.50");
+    }
+
+    #[test]
+    fn no_float_error_creeps_in() {
+        let a: Rupees = serde_json::from_str("0.1").unwrap();
+        let b: Rupees = serde_json::from_str("0.2").unwrap();
+        let sum = Rupees::from(a.as_decimal() + b.as_decimal());
+        assert_eq!(sum, rupees("0.3"));
+        assert_eq!(serde_json::to_string(&sum).unwrap(), "0.3");
+    }
+
+    #[test]
+    fn accepts_numbers_strings_and_exponents() {
+        assert_eq!(serde_json::from_str::<Rupees>("100.00").unwrap(), rupees("100"));
+        assert_eq!(serde_json::from_str::<Rupees>(r#""0.98""#).unwrap(), rupees("0.98"));
+        assert_eq!(serde_json::from_str::<Rupees>("1e2").unwrap(), rupees("100"));
+    }
+
+    #[test]
+    fn rejects_what_is_not_an_amount_naming_it() {
+        let err = serde_json::from_str::<Rupees>(r#""ten""#).unwrap_err().to_string();
+        assert!(err.contains(r#""ten""#), "{err}");
+        assert!(serde_json::from_str::<Rupees>("true").is_err());
+        assert!(serde_json::from_str::<Rupees>("null").is_err());
+    }
+}

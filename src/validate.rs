@@ -1,0 +1,174 @@
+//! Client-side checks run by the pre-request hook: input the gateway would refuse (or, worse,
+//! misread) never reaches the wire, and the error names the field and the value.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use crate::ippopay::Rupees;
+use crate::transport::Gateway;
+
+/// Razorpay's documented limits.
+const MAX_RECEIPT_CHARS: usize = 40;
+const MAX_NOTES: usize = 15;
+const MAX_NOTE_CHARS: usize = 256;
+const MIN_AMOUNT_PAISE: i64 = 100;
+const COUNT_RANGE: std::ops::RangeInclusive<i64> = 1..=100;
+/// Ippopay takes rupees with at most two decimals (paise).
+const MAX_RUPEE_DECIMALS: u32 = 2;
+
+/// Marks a progenitor `Error::Custom` message as one of ours.
+const PREFIX: &str = "paygate-invalid:";
+
+/// A refused argument.
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub(crate) struct Invalid {
+    pub field: String,
+    pub value: String,
+    pub reason: String,
+}
+
+impl Invalid {
+    fn new(field: &str, value: impl ToString, reason: impl Into<String>) -> Self {
+        Self {
+            field: field.to_owned(),
+            value: value.to_string(),
+            reason: reason.into(),
+        }
+    }
+
+    /// Carries the refusal through progenitor, which only lets a hook return text.
+    pub(crate) fn into_progenitor<E>(self) -> progenitor_client::Error<E> {
+        let json = serde_json::to_string(&self).unwrap_or_default();
+        progenitor_client::Error::Custom(format!("{PREFIX}{json}"))
+    }
+
+    /// The refusal carried by [`Self::into_progenitor`], if `message` is one.
+    pub(crate) fn from_message(message: &str) -> Option<Self> {
+        serde_json::from_str(message.strip_prefix(PREFIX)?).ok()
+    }
+}
+
+/// Checks `request` for operation `operation_id` of `gateway`; `paths` maps operation ids to
+/// path templates (the generated `OPERATION_PATHS`).
+pub(crate) fn check(
+    gateway: Gateway,
+    operation_id: &str,
+    paths: &[(&str, &str)],
+    request: &reqwest::Request,
+) -> Result<(), Invalid> {
+    if let Some((_, template)) = paths.iter().find(|(id, _)| *id == operation_id) {
+        check_path(template, request.url().path())?;
+    }
+    let body: BTreeMap<String, Box<RawValue>> = match request.body().and_then(|b| b.as_bytes()) {
+        Some(bytes) => serde_json::from_slice(bytes).unwrap_or_default(),
+        None => BTreeMap::new(),
+    };
+    match gateway {
+        Gateway::Razorpay => razorpay(operation_id, request.url(), &body),
+        Gateway::Ippopay => ippopay(&body),
+    }
+}
+
+/// A path parameter sent empty (`/orders/` instead of `/orders/order_X`) would address a
+/// different resource; name it from the template.
+fn check_path(template: &str, path: &str) -> Result<(), Invalid> {
+    let template: Vec<&str> = template.trim_start_matches('/').split('/').collect();
+    let actual: Vec<&str> = path.rsplit('/').take(template.len()).collect();
+    for (part, value) in template.iter().rev().zip(actual) {
+        if let Some(name) = part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+            if value.trim().is_empty() {
+                return Err(Invalid::new(name, value, "must not be empty"));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn razorpay(
+    operation_id: &str,
+    url: &reqwest::Url,
+    body: &BTreeMap<String, Box<RawValue>>,
+) -> Result<(), Invalid> {
+    for (key, value) in url.query_pairs() {
+        if key == "count" {
+            match value.parse::<i64>() {
+                Ok(count) if COUNT_RANGE.contains(&count) => {}
+                _ => return Err(Invalid::new("count", value, "must be between 1 and 100")),
+            }
+        }
+    }
+    if let Some(receipt) = body.get("receipt").and_then(|r| serde_json::from_str::<String>(r.get()).ok()) {
+        if receipt.chars().count() > MAX_RECEIPT_CHARS {
+            return Err(Invalid::new("receipt", receipt, "longer than 40 characters"));
+        }
+    }
+    if let Some(notes) = body
+        .get("notes")
+        .and_then(|n| serde_json::from_str::<BTreeMap<String, serde_json::Value>>(n.get()).ok())
+    {
+        if notes.len() > MAX_NOTES {
+            return Err(Invalid::new("notes", format!("{} keys", notes.len()), "at most 15 keys"));
+        }
+        for (key, value) in &notes {
+            let text = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
+            if text.chars().count() > MAX_NOTE_CHARS {
+                return Err(Invalid::new(&format!("notes.{key}"), text, "longer than 256 characters"));
+            }
+        }
+    }
+    let takes_min_amount = matches!(operation_id, "create_order" | "capture_payment" | "refund_payment");
+    if let Some(amount) = body.get("amount").filter(|_| takes_min_amount) {
+        match amount.get().parse::<i64>() {
+            Ok(paise) if paise >= MIN_AMOUNT_PAISE => {}
+            _ => {
+                return Err(Invalid::new(
+                    "amount",
+                    amount.get(),
+                    "must be an integer number of paise, at least 100 (₹1)",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn ippopay(body: &BTreeMap<String, Box<RawValue>>) -> Result<(), Invalid> {
+    for field in ["amount", "refund_amt"] {
+        let Some(raw) = body.get(field) else { continue };
+        let amount: Rupees = serde_json::from_str(raw.get())
+            .map_err(|_| Invalid::new(field, raw.get(), "not a decimal number of rupees"))?;
+        if amount.as_decimal() <= rust_decimal::Decimal::ZERO {
+            return Err(Invalid::new(field, amount, "must be more than zero rupees"));
+        }
+        if amount.as_decimal().normalize().scale() > MAX_RUPEE_DECIMALS {
+            return Err(Invalid::new(field, amount, "at most 2 decimal places (whole paise)"));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_path_parameter_is_named() {
+        let err = check_path("/payments/{payment_id}/refunds/{refund_id}", "/v1/payments/pay_1/refunds/").unwrap_err();
+        assert_eq!(err.field, "refund_id");
+        let err = check_path("/payments/{payment_id}/capture", "/v1/payments//capture").unwrap_err();
+        assert_eq!(err.field, "payment_id");
+        assert!(check_path("/orders/{order_id}", "/v1/orders/order_1").is_ok());
+    }
+
+    #[test]
+    fn refusal_survives_the_trip_through_progenitor() {
+        let invalid = Invalid::new("count", 0, "must be between 1 and 100");
+        let progenitor_client::Error::<()>::Custom(message) = Invalid::new("count", 0, "must be between 1 and 100").into_progenitor() else {
+            panic!("not a custom error")
+        };
+        assert_eq!(Invalid::from_message(&message), Some(invalid));
+        assert_eq!(Invalid::from_message("some other hook's message"), None);
+    }
+}

@@ -1,0 +1,244 @@
+//! A hostile or broken server on loopback: every failure becomes a typed `paygate::Error` with
+//! the HTTP status when there was one, and retries happen exactly when they are safe.
+
+mod common;
+
+use std::time::Duration;
+
+use httpmock::prelude::*;
+use paygate::transport::RetryPolicy;
+use paygate::{Error, TransportKind, razorpay};
+
+/// Retries on, with backoffs short enough for a test.
+fn retrying(server: &MockServer) -> razorpay::Client {
+    razorpay::Client::builder(common::RAZORPAY_KEY_ID, common::RAZORPAY_KEY_SECRET)
+        .base_url(server.base_url())
+        .allow_insecure_http()
+        .retry_policy(RetryPolicy {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(5),
+            max_backoff: Duration::from_millis(50),
+        })
+        .build()
+        .unwrap()
+}
+
+async fn fetch(client: &razorpay::Client) -> Result<razorpay::types::Order, Error> {
+    Ok(client.fetch_order().order_id("order_1").send().await?.into_inner())
+}
+
+const ORDER: &str = r#"{"id":"order_1","entity":"order","amount":5000,"amount_paid":0,"amount_due":5000,"currency":"INR","receipt":null,"status":"created","attempts":0,"notes":[],"created_at":1700000000}"#;
+
+#[tokio::test]
+async fn html_502_from_a_proxy_keeps_status_and_body() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/orders/order_1");
+            then.status(502).header("content-type", "text/html").body("<html><body>Bad Gateway</body></html>");
+        })
+        .await;
+    let err = fetch(&common::razorpay(&server)).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(502), "{err}");
+    assert!(matches!(err, Error::UnexpectedResponse { .. }), "{err:?}");
+    assert!(err.body_prefix().unwrap().contains("Bad Gateway"));
+    assert!(err.is_retryable());
+}
+
+#[tokio::test]
+async fn empty_504_keeps_status() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/orders/order_1");
+            then.status(504);
+        })
+        .await;
+    let err = fetch(&common::razorpay(&server)).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(504));
+    assert_eq!(err.body_prefix().as_deref(), Some(""));
+}
+
+#[tokio::test]
+async fn truncated_json_on_success_is_unexpected_with_status() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/orders/order_1");
+            then.status(200).body(&ORDER[..40]);
+        })
+        .await;
+    let err = fetch(&common::razorpay(&server)).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
+    assert!(err.body_prefix().unwrap().starts_with(r#"{"id":"order_1""#));
+}
+
+#[tokio::test]
+async fn wrong_json_types_are_a_decode_error_naming_the_problem() {
+    let server = MockServer::start_async().await;
+    let body = ORDER.replace(r#""amount":5000"#, r#""amount":"fifty""#);
+    server
+        .mock_async(|when, then| {
+            when.path("/orders/order_1");
+            then.status(200).body(body);
+        })
+        .await;
+    let err = fetch(&common::razorpay(&server)).await.unwrap_err();
+    assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+    assert!(err.to_string().contains("fifty"), "{err}");
+}
+
+#[tokio::test]
+async fn json_error_without_the_documented_shape_keeps_status() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/orders/order_1");
+            then.status(500).body(r#"{"message":"upstream exploded"}"#);
+        })
+        .await;
+    let err = fetch(&common::razorpay(&server)).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
+    assert!(err.body_prefix().unwrap().contains("upstream exploded"));
+}
+
+#[tokio::test]
+async fn undocumented_status_with_documented_body_is_decoded() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/orders/order_1");
+            then.status(429).body(r#"{"error":{"code":"BAD_REQUEST_ERROR","description":"Too many requests"}}"#);
+        })
+        .await;
+    let err = fetch(&common::razorpay(&server)).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
+    assert_eq!(err.razorpay().unwrap().description, "Too many requests");
+    assert!(err.is_retryable() && !err.is_bad_request());
+}
+
+#[tokio::test]
+async fn body_over_the_limit_is_refused() {
+    let server = MockServer::start_async().await;
+    let huge = format!(r#"{{"id":"order_1","padding":"{}"}}"#, "x".repeat(2 << 20));
+    server
+        .mock_async(|when, then| {
+            when.path("/orders/order_1");
+            then.status(200).body(huge);
+        })
+        .await;
+    let err = fetch(&common::razorpay(&server)).await.unwrap_err();
+    assert!(matches!(err, Error::ResponseTooLarge { limit, .. } if limit == 1 << 20), "{err:?}");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
+}
+
+#[tokio::test]
+async fn slow_headers_beyond_the_timeout_are_a_timeout() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/orders/order_1");
+            then.status(200).body(ORDER).delay(Duration::from_millis(800));
+        })
+        .await;
+    let client = razorpay::Client::builder("k", "s")
+        .base_url(server.base_url())
+        .allow_insecure_http()
+        .timeout(Duration::from_millis(200))
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = fetch(&client).await.unwrap_err();
+    assert!(matches!(err, Error::Transport { kind: TransportKind::Timeout, .. }), "{err:?}");
+    assert!(err.status().is_none());
+}
+
+#[tokio::test]
+async fn connection_refused_is_a_connect_error() {
+    // Bind and drop a listener to get a loopback port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let client = razorpay::Client::builder("k", "s")
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .allow_insecure_http()
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = fetch(&client).await.unwrap_err();
+    assert!(matches!(err, Error::Transport { kind: TransportKind::Connect, .. }), "{err:?}");
+    assert!(err.is_retryable());
+}
+
+#[tokio::test]
+async fn get_is_retried_after_503_until_it_succeeds() {
+    let server = MockServer::start_async().await;
+    // httpmock has no sequences: the 503 mock is removed after it was hit twice.
+    let failing = server
+        .mock_async(|when, then| {
+            when.path("/orders/order_1");
+            then.status(503);
+        })
+        .await;
+    let client = retrying(&server);
+    let handle = tokio::spawn(async move { fetch(&client).await });
+    while failing.calls_async().await < 2 {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    failing.delete_async().await;
+    let ok = server
+        .mock_async(|when, then| {
+            when.path("/orders/order_1");
+            then.status(200).body(ORDER);
+        })
+        .await;
+    let order = handle.await.unwrap().expect("third attempt succeeds");
+    assert_eq!(order.id, "order_1");
+    ok.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn get_gives_up_after_max_attempts() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.path("/orders/order_1");
+            then.status(500).body(r#"{"error":{"code":"SERVER_ERROR","description":"boom"}}"#);
+        })
+        .await;
+    let err = fetch(&retrying(&server)).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
+    mock.assert_calls_async(3).await;
+}
+
+#[tokio::test]
+async fn post_without_idempotency_key_is_sent_exactly_once() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/orders");
+            then.status(500).body(r#"{"error":{"code":"SERVER_ERROR","description":"boom"}}"#);
+        })
+        .await;
+    let err = retrying(&server)
+        .create_order()
+        .body(razorpay::types::CreateOrderRequest::builder().amount(5000).currency("INR"))
+        .send()
+        .await
+        .map_err(Error::from)
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
+    mock.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn rate_limited_get_is_retried() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.path("/orders/order_1");
+            then.status(429).header("retry-after", "0").body(r#"{"error":{"code":"BAD_REQUEST_ERROR","description":"slow down"}}"#);
+        })
+        .await;
+    let err = fetch(&retrying(&server)).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
+    mock.assert_calls_async(3).await;
+}

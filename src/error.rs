@@ -232,13 +232,19 @@ pub(crate) fn from_progenitor<E>(
     }
 }
 
-/// Progenitor's builders report a bad argument as text such as
-/// "conversion to `CreateOrderRequestReceipt` for receipt failed: longer than 40 characters";
-/// keep the field name separate so callers can match on it.
+/// Progenitor's and typify's builders report a bad argument as text, e.g.
+/// "conversion to `CreateOrderRequestReceipt` for receipt failed: longer than 40 characters" or
+/// "error converting supplied value for receipt: longer than 40 characters"; keep the field
+/// name separate so callers can match on it.
 fn invalid_request(message: &str) -> Error {
     let field = message
-        .split_once(" for ")
-        .and_then(|(_, rest)| rest.split_once(" failed"))
+        .split_once("supplied value for ")
+        .and_then(|(_, rest)| rest.split_once(':'))
+        .or_else(|| {
+            message
+                .split_once(" for ")
+                .and_then(|(_, rest)| rest.split_once(" failed"))
+        })
         .map(|(field, _)| field.to_owned())
         .unwrap_or_default();
     Error::InvalidRequest {

@@ -1,0 +1,377 @@
+//! Check 6: breaking changes against the last published version of a spec.
+//!
+//! Breaking: a removed operation or a changed `operationId`; a removed 2xx response; in a
+//! response, a removed field, a field whose type changed, a field that is no longer required or
+//! may now be `null`; in a request, a field or parameter that is newly required, a field whose
+//! type changed, an enum that lost values.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use crate::document::{elements, entries, open_enum_values, operations, resolve};
+
+/// One breaking change: location in the current spec and what broke.
+pub type Break = (String, String);
+
+/// The breaking changes from `old` (published) to `new` (current).
+pub fn compare(old: &Value, new: &Value) -> Vec<Break> {
+    let mut cmp = Compare {
+        old,
+        new,
+        seen: BTreeSet::new(),
+        out: Vec::new(),
+    };
+    for op in operations(old) {
+        let id = op
+            .op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .unwrap_or("?");
+        let Some(new_op) = new
+            .get("paths")
+            .and_then(|p| p.get(op.path))
+            .and_then(|i| i.get(op.method))
+        else {
+            cmp.out.push((op.at, format!("operation {id} removed")));
+            continue;
+        };
+        let new_id = new_op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .unwrap_or("?");
+        if new_id != id {
+            cmp.out.push((
+                op.at.clone(),
+                format!("operationId changed from {id} to {new_id}"),
+            ));
+        }
+        let start = cmp.out.len();
+        cmp.seen.clear();
+        cmp.responses(op.op, new_op);
+        cmp.request_body(op.op, new_op);
+        let new_item = &new["paths"][op.path];
+        let new_params = parameters(new, new_item.get("parameters"), new_op);
+        cmp.parameters(
+            &parameters(old, Some(&Value::from(op.path_parameters.to_vec())), op.op),
+            &new_params,
+        );
+        for found in &mut cmp.out[start..] {
+            found.0 = op.at.clone();
+        }
+    }
+    cmp.out
+}
+
+/// `Some((old, new))` when `new`'s `info.version` is higher than `old`'s.
+pub fn version_bump(old: &Value, new: &Value) -> Option<(String, String)> {
+    let version = |doc: &Value| {
+        doc.pointer("/info/version")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let (old, new) = (version(old), version(new));
+    (numbers(&new) > numbers(&old)).then_some((old, new))
+}
+
+fn numbers(version: &str) -> Vec<u64> {
+    version
+        .split(['.', '-', '+'])
+        .map(|part| {
+            let digits: String = part.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse().unwrap_or(0)
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Side {
+    Request,
+    Response,
+}
+
+struct Compare<'a> {
+    old: &'a Value,
+    new: &'a Value,
+    /// (old schema name, new schema name, side) pairs already compared: specs may be recursive.
+    seen: BTreeSet<(String, String, Side)>,
+    /// Location is filled in by the caller.
+    out: Vec<Break>,
+}
+
+/// A schema with `$ref`s and single-member `allOf` wrappers followed.
+struct View<'a> {
+    schema: &'a Value,
+    nullable: bool,
+    name: Option<&'a str>,
+}
+
+fn view<'a>(doc: &'a Value, mut schema: &'a Value) -> View<'a> {
+    let mut nullable = false;
+    let mut name = None;
+    for _ in 0..32 {
+        nullable |= schema.get("nullable") == Some(&Value::Bool(true));
+        if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+            name = Some(reference);
+            match crate::document::pointer(doc, reference) {
+                Some(target) => schema = target,
+                None => break,
+            }
+            continue;
+        }
+        match schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+        {
+            Some([only]) if schema.get("type").is_none() && schema.get("properties").is_none() => {
+                schema = only
+            }
+            _ => break,
+        }
+    }
+    View {
+        schema,
+        nullable,
+        name,
+    }
+}
+
+/// `integer (int64)`, `string`, `object`, ...; `None` when the schema does not say.
+fn type_of(schema: &Value) -> Option<String> {
+    if open_enum_values(schema).is_some() {
+        return Some("string".into());
+    }
+    let ty = match schema.get("type").and_then(Value::as_str) {
+        Some(ty) => ty,
+        None if schema.get("properties").is_some() => "object",
+        None => return None,
+    };
+    Some(match schema.get("format").and_then(Value::as_str) {
+        Some(format) => format!("{ty} ({format})"),
+        None => ty.to_owned(),
+    })
+}
+
+fn enum_values(schema: &Value) -> Option<Vec<Value>> {
+    if let Some(values) = open_enum_values(schema) {
+        return Some(values.into_iter().map(Value::String).collect());
+    }
+    schema.get("enum").and_then(Value::as_array).cloned()
+}
+
+/// Properties and required names of an object schema, including those of its `allOf` members.
+fn object<'a>(
+    doc: &'a Value,
+    schema: &'a Value,
+) -> (BTreeMap<&'a str, &'a Value>, BTreeSet<&'a str>) {
+    let mut properties = BTreeMap::new();
+    let mut required = BTreeSet::new();
+    let mut add = |s: &'a Value| {
+        properties.extend(entries(s.get("properties")));
+        required.extend(elements(s.get("required")).filter_map(Value::as_str));
+    };
+    add(schema);
+    for member in elements(schema.get("allOf")) {
+        add(view(doc, member).schema);
+    }
+    (properties, required)
+}
+
+fn describe(context: &str, field: &str) -> String {
+    if field.is_empty() {
+        context.to_owned()
+    } else {
+        format!("{context} field `{field}`")
+    }
+}
+
+fn join(field: &str, name: &str) -> String {
+    if field.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{field}.{name}")
+    }
+}
+
+/// The first media type's schema of a request body or response.
+fn body_schema<'a>(doc: &'a Value, holder: &'a Value) -> Option<&'a Value> {
+    let holder = resolve(doc, holder)?;
+    let content = holder.get("content")?.as_object()?;
+    content
+        .get("application/json")
+        .or_else(|| content.values().next())?
+        .get("schema")
+}
+
+/// An operation's parameters (path item's and its own), resolved, by (name, in).
+fn parameters<'a>(
+    doc: &'a Value,
+    item: Option<&'a Value>,
+    op: &'a Value,
+) -> BTreeMap<(String, String), Value> {
+    let mut found = BTreeMap::new();
+    for p in elements(item).chain(elements(op.get("parameters"))) {
+        let Some(p) = resolve(doc, p) else { continue };
+        let key = |k: &str| {
+            p.get(k)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        found.insert((key("name"), key("in")), p.clone());
+    }
+    found
+}
+
+impl Compare<'_> {
+    fn responses(&mut self, old_op: &Value, new_op: &Value) {
+        for (status, old_response) in entries(old_op.get("responses")) {
+            if !status.starts_with('2') {
+                continue;
+            }
+            let context = format!("response {status}");
+            let Some(new_response) = new_op.get("responses").and_then(|r| r.get(status)) else {
+                self.out.push((String::new(), format!("{context} removed")));
+                continue;
+            };
+            match (
+                body_schema(self.old, old_response),
+                body_schema(self.new, new_response),
+            ) {
+                (Some(old), Some(new)) => self.schema(old, new, Side::Response, &context, ""),
+                (Some(_), None) => self
+                    .out
+                    .push((String::new(), format!("{context} no longer has a body"))),
+                _ => {}
+            }
+        }
+    }
+
+    fn request_body(&mut self, old_op: &Value, new_op: &Value) {
+        let required = |doc: &Value, op: &Value| {
+            op.get("requestBody")
+                .and_then(|b| resolve(doc, b))
+                .is_some_and(|b| b.get("required") == Some(&Value::Bool(true)))
+        };
+        if required(self.new, new_op) && !required(self.old, old_op) {
+            self.out
+                .push((String::new(), "request body is newly required".into()));
+        }
+        let old = old_op
+            .get("requestBody")
+            .and_then(|b| body_schema(self.old, b));
+        let new = new_op
+            .get("requestBody")
+            .and_then(|b| body_schema(self.new, b));
+        if let (Some(old), Some(new)) = (old, new) {
+            self.schema(old, new, Side::Request, "request body", "");
+        }
+    }
+
+    fn parameters(
+        &mut self,
+        old: &BTreeMap<(String, String), Value>,
+        new: &BTreeMap<(String, String), Value>,
+    ) {
+        let required = |p: &Value| {
+            p.get("required") == Some(&Value::Bool(true)) || p.get("in") == Some(&"path".into())
+        };
+        for (key @ (name, location), new_p) in new {
+            let context = format!("parameter `{name}` ({location})");
+            let old_p = old.get(key);
+            if required(new_p) && !old_p.is_some_and(required) {
+                self.out
+                    .push((String::new(), format!("{context} is newly required")));
+            }
+            if let (Some(old_s), Some(new_s)) =
+                (old_p.and_then(|p| p.get("schema")), new_p.get("schema"))
+            {
+                self.schema(old_s, new_s, Side::Request, &context, "");
+            }
+        }
+    }
+
+    fn schema(&mut self, old: &Value, new: &Value, side: Side, context: &str, field: &str) {
+        let (o, n) = (view(self.old, old), view(self.new, new));
+        if let (Some(a), Some(b)) = (o.name, n.name) {
+            let key = (format!("{context}|{a}"), b.to_owned(), side);
+            if !self.seen.insert(key) {
+                return;
+            }
+        }
+        let what = describe(context, field);
+        if let (Some(a), Some(b)) = (type_of(o.schema), type_of(n.schema))
+            && a != b
+        {
+            self.out.push((
+                String::new(),
+                format!("{what} changed type from {a} to {b}"),
+            ));
+            return;
+        }
+        if side == Side::Response && n.nullable && !o.nullable {
+            self.out
+                .push((String::new(), format!("{what} may now be null")));
+        }
+        if side == Side::Request
+            && let (Some(a), Some(b)) = (enum_values(o.schema), enum_values(n.schema))
+        {
+            let lost: Vec<String> = a
+                .iter()
+                .filter(|v| !b.contains(v))
+                .map(Value::to_string)
+                .collect();
+            if !lost.is_empty() {
+                self.out.push((
+                    String::new(),
+                    format!("{what} no longer accepts {}", lost.join(", ")),
+                ));
+            }
+        }
+        let (old_props, old_required) = object(self.old, o.schema);
+        let (new_props, new_required) = object(self.new, n.schema);
+        match side {
+            Side::Response => {
+                for (name, old_p) in &old_props {
+                    let sub = join(field, name);
+                    match new_props.get(name) {
+                        None => self.out.push((
+                            String::new(),
+                            format!("{} removed", describe(context, &sub)),
+                        )),
+                        Some(new_p) => {
+                            if old_required.contains(name) && !new_required.contains(name) {
+                                self.out.push((
+                                    String::new(),
+                                    format!("{} is no longer required", describe(context, &sub)),
+                                ));
+                            }
+                            self.schema(old_p, new_p, side, context, &sub);
+                        }
+                    }
+                }
+            }
+            Side::Request => {
+                for (name, new_p) in &new_props {
+                    let sub = join(field, name);
+                    if new_required.contains(name)
+                        && !(old_props.contains_key(name) && old_required.contains(name))
+                    {
+                        self.out.push((
+                            String::new(),
+                            format!("{} is newly required", describe(context, &sub)),
+                        ));
+                    }
+                    if let Some(old_p) = old_props.get(name) {
+                        self.schema(old_p, new_p, side, context, &sub);
+                    }
+                }
+            }
+        }
+        if let (Some(old_items), Some(new_items)) = (o.schema.get("items"), n.schema.get("items")) {
+            self.schema(old_items, new_items, side, context, &format!("{field}[]"));
+        }
+    }
+}

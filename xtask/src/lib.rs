@@ -1,0 +1,236 @@
+//! `cargo xtask spec-check` and `cargo xtask publish-spec`: the gate in front of paygate's
+//! OpenAPI documents. One module per check family; every problem is one line,
+//! `<spec file>: <location>: <message>`.
+//!
+//! 1. [`document`], [`structure`]: OpenAPI 3.0.x, `$ref`s resolve, no unused components;
+//! 2. [`operations`]: operationId, tag, summary, responses, path parameters;
+//! 3. [`examples`]: every example validates against its schema;
+//! 4. [`compat`]: progenitor compatibility and the tolerant-reader rules for responses;
+//! 5. [`snapshot`]: the generated code matches the committed insta snapshot;
+//! 6. [`breaking`]: no unrecorded breaking change against the published spec;
+//! 7. [`publish`]: the published YAML and JSON are current.
+
+pub mod breaking;
+pub mod compat;
+pub mod document;
+pub mod examples;
+pub mod operations;
+pub mod publish;
+pub mod snapshot;
+pub mod structure;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use paygate_codegen::Api;
+use serde_json::Value;
+
+pub use document::{Document, Problem};
+
+/// Checks 1 to 4 on a spec's text; `file` names it in the messages.
+pub fn check_document(file: &str, text: &str) -> Vec<Problem> {
+    match Document::parse(file, text) {
+        Ok(doc) => check_parsed(&doc),
+        Err(problems) => problems,
+    }
+}
+
+/// Checks 2 to 4 (and the `$ref` and unused-component part of 1) on a parsed spec.
+pub fn check_parsed(doc: &Document) -> Vec<Problem> {
+    let mut problems = structure::check(doc);
+    problems.extend(operations::check(doc));
+    problems.extend(examples::check(doc));
+    problems.extend(compat::check(doc));
+    dedup(problems)
+}
+
+/// Breaking changes from the published `baseline` to `doc` (check 6), split into problems and
+/// notes: a higher `info.version` or `accept` records them as notes.
+pub fn check_breaking(
+    doc: &Document,
+    baseline: &Value,
+    accept: bool,
+) -> (Vec<Problem>, Vec<String>) {
+    let breaks = breaking::compare(baseline, &doc.json);
+    let published = baseline
+        .pointer("/info/version")
+        .and_then(Value::as_str)
+        .unwrap_or("?");
+    if breaks.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    let recorded_by = match breaking::version_bump(baseline, &doc.json) {
+        Some((old, new)) => Some(format!("recorded by info.version {old} -> {new}")),
+        None => accept.then(|| "accepted with --accept".to_owned()),
+    };
+    match recorded_by {
+        Some(how) => {
+            let notes = breaks
+                .into_iter()
+                .map(|(at, message)| {
+                    format!("{}: {at}: breaking change {how}: {message}", doc.file)
+                })
+                .collect();
+            (Vec::new(), notes)
+        }
+        None => {
+            let problems = breaks
+                .into_iter()
+                .map(|(at, message)| {
+                    doc.problem(
+                        at,
+                        format!("breaking change since published {published}: {message}"),
+                    )
+                })
+                .collect();
+            let hint = format!(
+                "{}: record a deliberate breaking change by raising info.version (published: {published}) or with `cargo xtask spec-check --accept`",
+                doc.file
+            );
+            (problems, vec![hint])
+        }
+    }
+}
+
+/// What a command found: problems fail it, notes are for information.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub problems: Vec<Problem>,
+    pub notes: Vec<String>,
+}
+
+/// `cargo xtask spec-check [--accept]` on the specs of `apis` under the workspace `root`.
+pub fn spec_check(root: &Path, apis: &[Api], accept: bool) -> Report {
+    let mut report = Report::default();
+    for api in apis {
+        let Some((doc, text)) = load(root, api, &mut report) else {
+            continue;
+        };
+        report.problems.extend(check_parsed(&doc));
+
+        let snapshot = std::fs::read_to_string(root.join(snapshot::snapshot_path(api))).ok();
+        let generated = paygate_codegen::generate(api, root);
+        report
+            .problems
+            .extend(snapshot::check(&doc, api, generated, snapshot.as_deref()));
+
+        if let Some(baseline) = baseline(root, api, &doc, &mut report) {
+            let (problems, notes) = check_breaking(&doc, &baseline, accept);
+            report.problems.extend(problems);
+            report.notes.extend(notes);
+        }
+
+        let rendered = match publish::render(api, &text) {
+            Ok(rendered) => rendered,
+            Err(e) => {
+                report.problems.push(doc.problem("(document)", e));
+                continue;
+            }
+        };
+        if accept {
+            write_published(root, &rendered, &mut report);
+        }
+        let mut read = |path: &str| std::fs::read(root.join(path)).ok();
+        report
+            .problems
+            .extend(publish::check(api.spec, &rendered, &mut read));
+    }
+    report.problems = dedup(std::mem::take(&mut report.problems));
+    report
+}
+
+/// `cargo xtask publish-spec`: writes the published files of every spec that parses and has no
+/// unrecorded breaking change.
+pub fn publish_spec(root: &Path, apis: &[Api]) -> Report {
+    let mut report = Report::default();
+    for api in apis {
+        let Some((doc, text)) = load(root, api, &mut report) else {
+            continue;
+        };
+        if let Some(baseline) = baseline(root, api, &doc, &mut report) {
+            let (problems, notes) = check_breaking(&doc, &baseline, false);
+            report.notes.extend(notes);
+            if !problems.is_empty() {
+                report.problems.extend(problems);
+                report.problems.push(doc.problem(
+                    "published",
+                    "not published: it has unrecorded breaking changes",
+                ));
+                continue;
+            }
+        }
+        match publish::render(api, &text) {
+            Ok(rendered) => write_published(root, &rendered, &mut report),
+            Err(e) => report.problems.push(doc.problem("(document)", e)),
+        }
+    }
+    report
+}
+
+fn load(root: &Path, api: &Api, report: &mut Report) -> Option<(Document, String)> {
+    let text = match std::fs::read_to_string(root.join(api.spec)) {
+        Ok(text) => text,
+        Err(e) => {
+            report.problems.push(Problem {
+                file: api.spec.to_owned(),
+                at: "(document)".into(),
+                message: format!("cannot read: {e}"),
+            });
+            return None;
+        }
+    };
+    match Document::parse(api.spec, &text) {
+        Ok(doc) => Some((doc, text)),
+        Err(problems) => {
+            report.problems.extend(problems);
+            None
+        }
+    }
+}
+
+/// The published version of a spec; `None` when nothing is published yet (check 7 says so).
+fn baseline(root: &Path, api: &Api, doc: &Document, report: &mut Report) -> Option<Value> {
+    let path = publish::published_yaml(api);
+    let text = std::fs::read_to_string(root.join(&path)).ok()?;
+    let parsed = serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&text)
+        .map_err(|e| e.to_string())
+        .and_then(|yaml| serde_json::to_value(yaml).map_err(|e| e.to_string()));
+    match parsed {
+        Ok(value) => Some(value),
+        Err(e) => {
+            report
+                .problems
+                .push(doc.problem("published", format!("{path} does not parse: {e}")));
+            None
+        }
+    }
+}
+
+fn write_published(root: &Path, rendered: &[(String, Vec<u8>)], report: &mut Report) {
+    for (path, contents) in rendered {
+        let target = root.join(path);
+        if std::fs::read(&target).ok().as_ref() == Some(contents) {
+            continue;
+        }
+        let written = target
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(&target, contents));
+        match written {
+            Ok(()) => report.notes.push(format!("wrote {path}")),
+            Err(e) => report.problems.push(Problem {
+                file: path.clone(),
+                at: "(file)".into(),
+                message: format!("cannot write: {e}"),
+            }),
+        }
+    }
+}
+
+fn dedup(problems: Vec<Problem>) -> Vec<Problem> {
+    let mut seen = BTreeSet::new();
+    problems
+        .into_iter()
+        .filter(|p| seen.insert(p.to_string()))
+        .collect()
+}

@@ -34,11 +34,19 @@ fn schema_name(media: &Value) -> Option<String> {
     Some(r.rsplit('/').next()?.to_owned())
 }
 
-/// Media-type examples of every request body and response, with the schema they refer to.
+const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
+
+/// Media-type examples of every request body and response, with the schema they refer to,
+/// in `paths` and in the webhook events of `x-webhooks`.
 fn examples(spec: &Value) -> Vec<Example> {
     let mut found = Vec::new();
-    for (path, item) in spec["paths"].as_object().expect("paths") {
-        for (method, op) in item.as_object().expect("path item") {
+    let operations = ["paths", "x-webhooks"]
+        .iter()
+        .filter_map(|section| spec.get(section).and_then(Value::as_object))
+        .flatten();
+    for (path, item) in operations {
+        let item = item.as_object().expect("path item");
+        for (method, op) in item.iter().filter(|(m, _)| METHODS.contains(&m.as_str())) {
             let mut media_types = Vec::new();
             if let Some(body) = op.get("requestBody") {
                 media_types.push(("request".to_owned(), resolve(spec, body)));
@@ -138,6 +146,7 @@ fn decode_razorpay(schema: &str, value: &Value) -> Result<(), String> {
         "UpdateOrderRequest" => UpdateOrderRequest,
         "CapturePaymentRequest" => CapturePaymentRequest,
         "RefundPaymentRequest" => RefundPaymentRequest,
+        "WebhookEvent" => WebhookEvent,
     )
 }
 

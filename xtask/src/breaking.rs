@@ -3,13 +3,16 @@
 //! Breaking: a removed operation or a changed `operationId`; a removed 2xx response; in a
 //! response, a removed field, a field whose type changed, a field that is no longer required or
 //! may now be `null`; in a request, a field or parameter that is newly required, a field whose
-//! type changed, an enum that lost values.
+//! type changed, an enum that lost values; a removed webhook, or a webhook payload that breaks
+//! like a response.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::document::{elements, entries, open_enum_values, operations, resolve};
+use crate::document::{
+    WEBHOOKS, elements, entries, open_enum_values, operations, operations_in, resolve,
+};
 
 /// One breaking change: location in the current spec and what broke.
 pub type Break = (String, String);
@@ -58,6 +61,27 @@ pub fn compare(old: &Value, new: &Value) -> Vec<Break> {
         );
         for found in &mut cmp.out[start..] {
             found.0 = op.at.clone();
+        }
+    }
+    // A webhook's body is data the service sends: it breaks like a response.
+    for hook in operations_in(old, WEBHOOKS) {
+        let Some(new_hook) = new
+            .get(WEBHOOKS)
+            .and_then(|w| w.get(hook.path))
+            .and_then(|i| i.get(hook.method))
+        else {
+            cmp.out
+                .push((hook.at, format!("webhook {} removed", hook.path)));
+            continue;
+        };
+        let bodies = (request_schema(old, hook.op), request_schema(new, new_hook));
+        if let (Some(old_body), Some(new_body)) = bodies {
+            let start = cmp.out.len();
+            cmp.seen.clear();
+            cmp.schema(old_body, new_body, Side::Response, "payload", "");
+            for found in &mut cmp.out[start..] {
+                found.0 = hook.at.clone();
+            }
         }
     }
     cmp.out
@@ -205,6 +229,11 @@ fn body_schema<'a>(doc: &'a Value, holder: &'a Value) -> Option<&'a Value> {
         .get("schema")
 }
 
+/// The schema of an operation's request body.
+fn request_schema<'a>(doc: &'a Value, op: &'a Value) -> Option<&'a Value> {
+    body_schema(doc, op.get("requestBody")?)
+}
+
 /// An operation's parameters (path item's and its own), resolved, by (name, in).
 fn parameters<'a>(
     doc: &'a Value,
@@ -259,13 +288,11 @@ impl Compare<'_> {
             self.out
                 .push((String::new(), "request body is newly required".into()));
         }
-        let old = old_op
-            .get("requestBody")
-            .and_then(|b| body_schema(self.old, b));
-        let new = new_op
-            .get("requestBody")
-            .and_then(|b| body_schema(self.new, b));
-        if let (Some(old), Some(new)) = (old, new) {
+        let bodies = (
+            request_schema(self.old, old_op),
+            request_schema(self.new, new_op),
+        );
+        if let (Some(old), Some(new)) = bodies {
             self.schema(old, new, Side::Request, "request body", "");
         }
     }

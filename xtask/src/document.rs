@@ -140,10 +140,20 @@ pub struct Operation<'a> {
     pub path_parameters: &'a [Value],
 }
 
-/// Every operation, in document order of paths then [`METHODS`] order.
+/// Every operation under `paths`, by path, then in [`METHODS`] order.
 pub fn operations(doc: &Value) -> Vec<Operation<'_>> {
+    operations_in(doc, "paths")
+}
+
+/// The top-level extension where a spec lists the webhooks the service sends, shaped like
+/// OpenAPI 3.1's `webhooks`. Its request bodies are data the service sends (read like
+/// responses), its responses are what the receiver answers.
+pub const WEBHOOKS: &str = "x-webhooks";
+
+/// Every operation of the path items under the top-level `section`.
+pub fn operations_in<'a>(doc: &'a Value, section: &str) -> Vec<Operation<'a>> {
     let mut found = Vec::new();
-    for (path, item) in entries(doc.get("paths")) {
+    for (path, item) in entries(doc.get(section)) {
         let path_parameters = item
             .get("parameters")
             .and_then(Value::as_array)
@@ -153,7 +163,7 @@ pub fn operations(doc: &Value) -> Vec<Operation<'_>> {
                 found.push(Operation {
                     path,
                     method,
-                    at: child(&child("paths", path), method),
+                    at: child(&child(section, path), method),
                     op,
                     path_parameters,
                 });
@@ -257,28 +267,34 @@ pub fn holders(doc: &Value) -> Vec<Holder<'_>> {
         );
     }
     for (name, r) in entries(doc.pointer("/components/responses")) {
-        response(&mut found, &child("components.responses", name), r);
+        response(
+            &mut found,
+            &child("components.responses", name),
+            r,
+            Role::Response,
+        );
     }
-    for (path, item) in entries(doc.get("paths")) {
-        let at = child("paths", path);
-        for (i, p) in elements(item.get("parameters")).enumerate() {
-            parameter(&mut found, format!("{at}.parameters[{i}]"), p);
+    for (section, sent, answered) in [
+        ("paths", Role::Request, Role::Response),
+        (WEBHOOKS, Role::Response, Role::Request),
+    ] {
+        for (path, item) in entries(doc.get(section)) {
+            let at = child(section, path);
+            for (i, p) in elements(item.get("parameters")).enumerate() {
+                parameter(&mut found, format!("{at}.parameters[{i}]"), p);
+            }
         }
-    }
-    for op in operations(doc) {
-        for (i, p) in elements(op.op.get("parameters")).enumerate() {
-            parameter(&mut found, format!("{}.parameters[{i}]", op.at), p);
-        }
-        if let Some(body) = op.op.get("requestBody") {
-            content(
-                &mut found,
-                &child(&op.at, "requestBody"),
-                body,
-                Role::Request,
-            );
-        }
-        for (status, r) in entries(op.op.get("responses")) {
-            response(&mut found, &child(&child(&op.at, "responses"), status), r);
+        for op in operations_in(doc, section) {
+            for (i, p) in elements(op.op.get("parameters")).enumerate() {
+                parameter(&mut found, format!("{}.parameters[{i}]", op.at), p);
+            }
+            if let Some(body) = op.op.get("requestBody") {
+                content(&mut found, &child(&op.at, "requestBody"), body, sent);
+            }
+            for (status, r) in entries(op.op.get("responses")) {
+                let at = child(&child(&op.at, "responses"), status);
+                response(&mut found, &at, r, answered);
+            }
         }
     }
     found
@@ -296,13 +312,13 @@ fn parameter_like<'a>(found: &mut Vec<Holder<'a>>, at: String, p: &'a Value, rol
     found.push(Holder { at, value: p, role });
 }
 
-fn response<'a>(found: &mut Vec<Holder<'a>>, at: &str, r: &'a Value) {
+fn response<'a>(found: &mut Vec<Holder<'a>>, at: &str, r: &'a Value, role: Role) {
     if r.get("$ref").is_some() {
         return;
     }
-    content(found, at, r, Role::Response);
+    content(found, at, r, role);
     for (name, h) in entries(r.get("headers")) {
-        parameter_like(found, child(&child(at, "headers"), name), h, Role::Response);
+        parameter_like(found, child(&child(at, "headers"), name), h, role);
     }
 }
 

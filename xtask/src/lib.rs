@@ -9,6 +9,11 @@
 //! 5. [`snapshot`]: the generated code matches the committed insta snapshot;
 //! 6. [`breaking`]: no unrecorded breaking change against the published spec;
 //! 7. [`publish`]: the published YAML and JSON are current.
+//!
+//! Editing a spec: `cargo xtask spec-check` until only the snapshot and the published files are
+//! stale; review the snapshot (`cargo insta test -p paygate --review`); `cargo xtask
+//! publish-spec`. A breaking change makes `publish-spec` refuse until it is recorded, either by
+//! raising `info.version` or with `cargo xtask spec-check --accept` (which then publishes).
 
 pub mod breaking;
 pub mod compat;

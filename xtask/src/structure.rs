@@ -8,27 +8,33 @@ use serde_json::Value;
 use crate::document::{Document, Problem, child, elements, entries, pointer};
 
 pub fn check(doc: &Document) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    let mut refs = Vec::new();
-    collect_refs(&doc.json, String::new(), None, None, &mut refs);
-    for (at, reference) in &refs {
-        if !reference.starts_with("#/") {
-            problems.push(doc.problem(
-                at,
-                format!(
-                    "$ref {reference} is not local; the spec must be one self-contained document"
-                ),
-            ));
-        } else if pointer(&doc.json, reference).is_none() {
-            problems.push(doc.problem(at, format!("$ref {reference} does not resolve")));
-        }
-    }
+    let mut problems = broken_refs(doc);
     problems.extend(unused_components(doc));
     problems
 }
 
+/// Every `$ref` that is not local or does not resolve.
+pub fn broken_refs(doc: &Document) -> Vec<Problem> {
+    let mut refs = Vec::new();
+    collect_refs(&doc.json, String::new(), None, None, &mut refs);
+    refs.into_iter()
+        .filter_map(|(at, reference)| {
+            let message = if !reference.starts_with("#/") {
+                format!(
+                    "$ref {reference} is not local; the spec must be one self-contained document"
+                )
+            } else if pointer(&doc.json, reference).is_none() {
+                format!("$ref {reference} does not resolve")
+            } else {
+                return None;
+            };
+            Some(doc.problem(at, message))
+        })
+        .collect()
+}
+
 /// Every `$ref` below `v` as (location of the object holding it, target). Example values,
-/// defaults, enums and extensions are data, not spec, and are skipped.
+/// defaults and enums are data, not spec, and are skipped; extensions (`x-webhooks`) are not.
 fn collect_refs<'a>(
     v: &'a Value,
     at: String,
@@ -47,7 +53,6 @@ fn collect_refs<'a>(
                 }
                 let is_data = key != Some("properties")
                     && (matches!(k.as_str(), "example" | "default" | "enum")
-                        || k.starts_with("x-")
                         || (k == "value" && parent_key == Some("examples")));
                 if !is_data {
                     collect_refs(child_value, child(&at, k), Some(k), key, out);

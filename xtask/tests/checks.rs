@@ -314,6 +314,38 @@ fn nullable_allows_null_and_only_where_declared() {
     );
 }
 
+#[test]
+fn checks_webhook_examples_and_reads_webhook_payloads_like_responses() {
+    let problems = problems_after(|s| {
+        let webhook = &mut s["x-webhooks"]["refund.processed"]["post"]["requestBody"]["content"]["application/json"];
+        webhook["example"]["refund"]["amount"] = json!(-1.5);
+        s["components"]["schemas"]["RefundEvent"]["properties"]["event"]["enum"] =
+            json!(["refund.processed"]);
+    });
+    assert_reported(
+        &problems,
+        r#"openapi/shop.yaml: x-webhooks.refund.processed.post.requestBody.content.application/json.example: example does not match its schema: at /refund/amount: -1.5 is not of type "integer""#,
+    );
+    assert_reported(
+        &problems,
+        r#"openapi/shop.yaml: components.schemas.RefundEvent.properties.event: closed enum ["refund.processed"] in a response schema; use an open enum (see openapi/README.md)"#,
+    );
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+
+    let problems = problems_after(|s| {
+        s["x-webhooks"]["refund.processed"]["post"]["requestBody"]["content"]["application/json"]
+            ["schema"] = json!({"$ref": "#/components/schemas/RefundEvents"});
+    });
+    // Reported once: the example that depends on it is not checked against a broken schema.
+    assert_eq!(
+        problems,
+        [
+            "openapi/shop.yaml: x-webhooks.refund.processed.post.requestBody.content.application/json.schema: $ref #/components/schemas/RefundEvents does not resolve",
+            "openapi/shop.yaml: components.schemas.RefundEvent: unused component: nothing refers to it",
+        ]
+    );
+}
+
 // 4. Progenitor compatibility and tolerant responses.
 
 #[test]
@@ -512,6 +544,8 @@ fn reports_retyped_optional_and_nullable_response_fields() {
         false,
     );
     let at = "openapi/shop.yaml: paths./payments/{payment_id}/refund.post: breaking change since published 1.0.0";
+    // The webhook's payload carries a Refund too.
+    let hook = "openapi/shop.yaml: x-webhooks.refund.processed.post: breaking change since published 1.0.0";
     assert_eq!(
         problems,
         [
@@ -520,6 +554,11 @@ fn reports_retyped_optional_and_nullable_response_fields() {
             ),
             format!("{at}: response 200 field `entity` is no longer required"),
             format!("{at}: response 200 field `payment_id` may now be null"),
+            format!(
+                "{hook}: payload field `refund.amount` changed type from integer (int64) to string"
+            ),
+            format!("{hook}: payload field `refund.entity` is no longer required"),
+            format!("{hook}: payload field `refund.payment_id` may now be null"),
         ]
     );
 }
@@ -562,12 +601,45 @@ fn reports_removed_operations_and_new_required_request_data() {
 }
 
 #[test]
+fn reports_removed_webhooks_and_broken_webhook_payloads() {
+    let (problems, _) = breaking_after(
+        |s| {
+            s["components"]["schemas"]["RefundEvent"]["properties"]
+                .as_object_mut()
+                .unwrap()
+                .remove("event");
+        },
+        false,
+    );
+    assert_eq!(
+        problems,
+        [
+            "openapi/shop.yaml: x-webhooks.refund.processed.post: breaking change since published 1.0.0: payload field `event` removed"
+        ]
+    );
+    let (problems, _) = breaking_after(
+        |s| {
+            s["x-webhooks"] = json!({});
+            s["components"]["schemas"]
+                .as_object_mut()
+                .unwrap()
+                .remove("RefundEvent");
+        },
+        false,
+    );
+    assert_eq!(
+        problems,
+        [
+            "openapi/shop.yaml: x-webhooks.refund.processed.post: breaking change since published 1.0.0: webhook refund.processed removed"
+        ]
+    );
+}
+
+#[test]
 fn a_version_bump_or_accept_records_a_break_as_a_note() {
     let remove_field = |s: &mut Value| {
-        s["components"]["schemas"]["Refund"]["properties"]
-            .as_object_mut()
-            .unwrap()
-            .remove("notes");
+        s["components"]["schemas"]["CreateOrderRequest"]["required"] =
+            json!(["amount", "currency", "receipt"]);
     };
     let (problems, notes) = breaking_after(
         |s| {
@@ -580,15 +652,16 @@ fn a_version_bump_or_accept_records_a_break_as_a_note() {
     assert_eq!(
         notes,
         [
-            "openapi/shop.yaml: paths./payments/{payment_id}/refund.post: breaking change recorded by info.version 1.0.0 -> 1.1.0: response 200 field `notes` removed"
+            "openapi/shop.yaml: paths./orders.post: breaking change recorded by info.version 1.0.0 -> 1.1.0: request body field `receipt` is newly required"
         ]
     );
     let (problems, notes) = breaking_after(remove_field, true);
     assert!(problems.is_empty(), "{problems:#?}");
     assert_eq!(notes.len(), 1);
     assert!(
-        notes[0]
-            .contains("breaking change accepted with --accept: response 200 field `notes` removed"),
+        notes[0].contains(
+            "breaking change accepted with --accept: request body field `receipt` is newly required"
+        ),
         "{notes:?}"
     );
 }

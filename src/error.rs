@@ -6,8 +6,8 @@ use std::fmt;
 use bytes::Bytes;
 use reqwest::StatusCode;
 
-use crate::transport::{BufferedBody, Truncated};
 use crate::razorpay;
+use crate::transport::{BufferedBody, Truncated};
 
 /// How much of an unexpected body an error keeps: enough to recognise a proxy's HTML page.
 const BODY_PREFIX_LEN: usize = 512;
@@ -105,7 +105,10 @@ impl Error {
 
     /// Whether the gateway refused the credentials (HTTP 401 or 403).
     pub fn is_auth(&self) -> bool {
-        matches!(self.status(), Some(StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN))
+        matches!(
+            self.status(),
+            Some(StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN)
+        )
     }
 
     /// Whether the request itself was wrong: refused before sending, or a 4xx other than auth
@@ -125,7 +128,9 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Transport { kind, .. } => *kind != TransportKind::Other,
-            _ => self.status().is_some_and(crate::transport::is_retryable_status),
+            _ => self
+                .status()
+                .is_some_and(crate::transport::is_retryable_status),
         }
     }
 
@@ -147,7 +152,11 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Razorpay { status, error } => {
-                write!(f, "Razorpay error {status}: {}: {}", error.code, error.description)?;
+                write!(
+                    f,
+                    "Razorpay error {status}: {}: {}",
+                    error.code, error.description
+                )?;
                 if let Some(field) = &error.field {
                     write!(f, " (field `{field}`)")?;
                 }
@@ -158,13 +167,21 @@ impl fmt::Display for Error {
                 write!(f, "unexpected response {status}: {:?}", prefix(body))
             }
             Self::Decode { body, source } => {
-                write!(f, "response does not match the documented shape: {source}; body: {:?}", prefix(body))
+                write!(
+                    f,
+                    "response does not match the documented shape: {source}; body: {:?}",
+                    prefix(body)
+                )
             }
             Self::ResponseTooLarge { status, limit } => {
                 write!(f, "response {status} is larger than the {limit}-byte limit")
             }
             Self::Transport { kind, source } => write!(f, "transport error ({kind:?}): {source}"),
-            Self::InvalidRequest { field, value, reason } => {
+            Self::InvalidRequest {
+                field,
+                value,
+                reason,
+            } => {
                 write!(f, "invalid `{field}` = {value:?}: {reason}")
             }
         }
@@ -210,12 +227,12 @@ pub(crate) fn from_progenitor<E>(
             api_error(status, &body).unwrap_or(Error::UnexpectedResponse { status, body })
         }
         P::InvalidResponsePayload(body, source) => Error::Decode { body, source },
-        P::CommunicationError(source) | P::ResponseBodyError(source) | P::InvalidUpgrade(source) => {
-            Error::Transport {
-                kind: TransportKind::of(&source),
-                source,
-            }
-        }
+        P::CommunicationError(source)
+        | P::ResponseBodyError(source)
+        | P::InvalidUpgrade(source) => Error::Transport {
+            kind: TransportKind::of(&source),
+            source,
+        },
         P::InvalidRequest(message) => invalid_request(&message),
         P::Custom(message) => match crate::validate::Invalid::from_message(&message) {
             Some(invalid) => Error::InvalidRequest {

@@ -144,12 +144,20 @@ impl Transport {
             // A body that cannot be cloned (a stream) cannot be sent twice.
             let (this, spare) = match request.try_clone() {
                 Some(copy) if !last => (copy, true),
-                _ => (request.try_clone().unwrap_or_else(|| clone_head(&request)), false),
+                _ => (
+                    request.try_clone().unwrap_or_else(|| clone_head(&request)),
+                    false,
+                ),
             };
             let result = client.execute(this).await;
             let retry_after = match &result {
                 Ok(response) => {
-                    tracing::info!(attempt, status = response.status().as_u16(), elapsed_ms = started.elapsed().as_millis() as u64, "response");
+                    tracing::info!(
+                        attempt,
+                        status = response.status().as_u16(),
+                        elapsed_ms = started.elapsed().as_millis() as u64,
+                        "response"
+                    );
                     if !(spare && repeatable && is_retryable_status(response.status())) {
                         return match result {
                             Ok(response) => self.buffer(response).await,
@@ -161,7 +169,9 @@ impl Transport {
                 Err(e) => {
                     tracing::info!(attempt, error = %e, elapsed_ms = started.elapsed().as_millis() as u64, "transport error");
                     // A connection that never opened carried nothing: safe to repeat anything.
-                    if !(spare && (e.is_connect() || (repeatable && (e.is_timeout() || e.is_request())))) {
+                    if !(spare
+                        && (e.is_connect() || (repeatable && (e.is_timeout() || e.is_request()))))
+                    {
                         return result;
                     }
                     None
@@ -202,13 +212,17 @@ impl Transport {
         *rebuilt.headers_mut() = headers;
         rebuilt.extensions_mut().insert(BufferedBody(body));
         if truncated {
-            rebuilt.extensions_mut().insert(Truncated(self.max_response_bytes));
+            rebuilt
+                .extensions_mut()
+                .insert(Truncated(self.max_response_bytes));
         }
         Ok(reqwest::Response::from(rebuilt))
     }
 
     /// Progenitor's post hook: a response that the generated code would mis-report (losing its
     /// status) is handed back as `UnexpectedResponse`, which keeps status and body.
+    // The error type is the one progenitor's post hook must return.
+    #[allow(clippy::result_large_err)]
     pub(crate) fn check<E>(
         &self,
         result: &reqwest::Result<reqwest::Response>,
@@ -223,7 +237,8 @@ impl Transport {
         let truncated = response.extensions().get::<Truncated>().copied();
         let unexpected = truncated.is_some()
             || if status.is_success() {
-                serde_json::from_slice::<serde::de::IgnoredAny>(body).is_err() || is_failure_envelope(body)
+                serde_json::from_slice::<serde::de::IgnoredAny>(body).is_err()
+                    || is_failure_envelope(body)
             } else {
                 !is_documented_error(body)
             };
@@ -254,7 +269,13 @@ fn clone_head(request: &reqwest::Request) -> reqwest::Request {
 
 /// A `Retry-After` in seconds (the HTTP-date form is not used by these gateways).
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let seconds: u64 = headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim().parse().ok()?;
+    let seconds: u64 = headers
+        .get(header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
     Some(Duration::from_secs(seconds))
 }
 
@@ -363,10 +384,18 @@ impl<C: FromParts> ClientBuilder<C> {
     pub fn build(self) -> Result<C, Error> {
         let gateway = C::GATEWAY.0;
         if self.username.trim().is_empty() {
-            return Err(Error::invalid("key_id", &self.username, "must not be empty"));
+            return Err(Error::invalid(
+                "key_id",
+                &self.username,
+                "must not be empty",
+            ));
         }
         if self.secret.is_empty() {
-            return Err(Error::invalid("key_secret", "<redacted>", "must not be empty"));
+            return Err(Error::invalid(
+                "key_secret",
+                "<redacted>",
+                "must not be empty",
+            ));
         }
         let base_url = self
             .base_url
@@ -383,21 +412,31 @@ impl<C: FromParts> ClientBuilder<C> {
                     "http:// would send the API secret in clear text; use https:// or allow_insecure_http() for local tests",
                 ));
             }
-            other => return Err(Error::invalid("base_url", &base_url, &format!("unsupported scheme {other}"))),
+            other => {
+                return Err(Error::invalid(
+                    "base_url",
+                    &base_url,
+                    &format!("unsupported scheme {other}"),
+                ));
+            }
         }
         let credentials = base64::engine::general_purpose::STANDARD
             .encode(format!("{}:{}", self.username, self.secret));
-        let mut authorization = HeaderValue::from_str(&format!("Basic {credentials}"))
-            .map_err(|_| Error::invalid("key_id", &self.username, "contains characters not allowed in a header"))?;
+        let mut authorization =
+            HeaderValue::from_str(&format!("Basic {credentials}")).map_err(|_| {
+                Error::invalid(
+                    "key_id",
+                    &self.username,
+                    "contains characters not allowed in a header",
+                )
+            })?;
         authorization.set_sensitive(true);
         let mut headers = HeaderMap::new();
         headers.insert(header::AUTHORIZATION, authorization);
-        headers.insert(
-            header::ACCEPT,
-            HeaderValue::from_static("application/json"),
-        );
-        let user_agent = HeaderValue::from_str(&self.user_agent)
-            .map_err(|_| Error::invalid("user_agent", &self.user_agent, "not a valid header value"))?;
+        headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+        let user_agent = HeaderValue::from_str(&self.user_agent).map_err(|_| {
+            Error::invalid("user_agent", &self.user_agent, "not a valid header value")
+        })?;
         headers.insert(HeaderName::from_static("user-agent"), user_agent);
         let http = reqwest::Client::builder()
             .default_headers(headers)
@@ -413,7 +452,11 @@ impl<C: FromParts> ClientBuilder<C> {
             retry: self.retry,
             max_response_bytes: self.max_response_bytes,
         };
-        Ok(C::from_parts(base_url.trim_end_matches('/'), http, transport))
+        Ok(C::from_parts(
+            base_url.trim_end_matches('/'),
+            http,
+            transport,
+        ))
     }
 }
 
@@ -428,8 +471,14 @@ mod tests {
             initial_backoff: Duration::from_millis(100),
             max_backoff: Duration::from_secs(5),
         };
-        assert_eq!(policy.backoff(1, Some(Duration::from_secs(2))), Duration::from_secs(2));
-        assert_eq!(policy.backoff(1, Some(Duration::from_secs(60))), Duration::from_secs(5));
+        assert_eq!(
+            policy.backoff(1, Some(Duration::from_secs(2))),
+            Duration::from_secs(2)
+        );
+        assert_eq!(
+            policy.backoff(1, Some(Duration::from_secs(60))),
+            Duration::from_secs(5)
+        );
     }
 
     #[test]
@@ -453,7 +502,10 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(header::RETRY_AFTER, HeaderValue::from_static(" 7 "));
         assert_eq!(retry_after(&headers), Some(Duration::from_secs(7)));
-        headers.insert(header::RETRY_AFTER, HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"));
+        headers.insert(
+            header::RETRY_AFTER,
+            HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
+        );
         assert_eq!(retry_after(&headers), None);
     }
 }

@@ -77,10 +77,10 @@ fn check_path(template: &str, path: &str) -> Result<(), Invalid> {
     let template: Vec<&str> = template.trim_start_matches('/').split('/').collect();
     let actual: Vec<&str> = path.rsplit('/').take(template.len()).collect();
     for (part, value) in template.iter().rev().zip(actual) {
-        if let Some(name) = part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
-            if value.trim().is_empty() {
-                return Err(Invalid::new(name, value, "must not be empty"));
-            }
+        if let Some(name) = part.strip_prefix('{').and_then(|p| p.strip_suffix('}'))
+            && value.trim().is_empty()
+        {
+            return Err(Invalid::new(name, value, "must not be empty"));
         }
     }
     Ok(())
@@ -99,26 +99,45 @@ fn razorpay(
             }
         }
     }
-    if let Some(receipt) = body.get("receipt").and_then(|r| serde_json::from_str::<String>(r.get()).ok()) {
-        if receipt.chars().count() > MAX_RECEIPT_CHARS {
-            return Err(Invalid::new("receipt", receipt, "longer than 40 characters"));
-        }
+    if let Some(receipt) = body
+        .get("receipt")
+        .and_then(|r| serde_json::from_str::<String>(r.get()).ok())
+        && receipt.chars().count() > MAX_RECEIPT_CHARS
+    {
+        return Err(Invalid::new(
+            "receipt",
+            receipt,
+            "longer than 40 characters",
+        ));
     }
     if let Some(notes) = body
         .get("notes")
         .and_then(|n| serde_json::from_str::<BTreeMap<String, serde_json::Value>>(n.get()).ok())
     {
         if notes.len() > MAX_NOTES {
-            return Err(Invalid::new("notes", format!("{} keys", notes.len()), "at most 15 keys"));
+            return Err(Invalid::new(
+                "notes",
+                format!("{} keys", notes.len()),
+                "at most 15 keys",
+            ));
         }
         for (key, value) in &notes {
-            let text = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
+            let text = value
+                .as_str()
+                .map_or_else(|| value.to_string(), str::to_owned);
             if text.chars().count() > MAX_NOTE_CHARS {
-                return Err(Invalid::new(&format!("notes.{key}"), text, "longer than 256 characters"));
+                return Err(Invalid::new(
+                    &format!("notes.{key}"),
+                    text,
+                    "longer than 256 characters",
+                ));
             }
         }
     }
-    let takes_min_amount = matches!(operation_id, "create_order" | "capture_payment" | "refund_payment");
+    let takes_min_amount = matches!(
+        operation_id,
+        "create_order" | "capture_payment" | "refund_payment"
+    );
     if let Some(amount) = body.get("amount").filter(|_| takes_min_amount) {
         match amount.get().parse::<i64>() {
             Ok(paise) if paise >= MIN_AMOUNT_PAISE => {}
@@ -143,7 +162,11 @@ fn ippopay(body: &BTreeMap<String, Box<RawValue>>) -> Result<(), Invalid> {
             return Err(Invalid::new(field, amount, "must be more than zero rupees"));
         }
         if amount.as_decimal().normalize().scale() > MAX_RUPEE_DECIMALS {
-            return Err(Invalid::new(field, amount, "at most 2 decimal places (whole paise)"));
+            return Err(Invalid::new(
+                field,
+                amount,
+                "at most 2 decimal places (whole paise)",
+            ));
         }
     }
     Ok(())
@@ -155,9 +178,14 @@ mod tests {
 
     #[test]
     fn empty_path_parameter_is_named() {
-        let err = check_path("/payments/{payment_id}/refunds/{refund_id}", "/v1/payments/pay_1/refunds/").unwrap_err();
+        let err = check_path(
+            "/payments/{payment_id}/refunds/{refund_id}",
+            "/v1/payments/pay_1/refunds/",
+        )
+        .unwrap_err();
         assert_eq!(err.field, "refund_id");
-        let err = check_path("/payments/{payment_id}/capture", "/v1/payments//capture").unwrap_err();
+        let err =
+            check_path("/payments/{payment_id}/capture", "/v1/payments//capture").unwrap_err();
         assert_eq!(err.field, "payment_id");
         assert!(check_path("/orders/{order_id}", "/v1/orders/order_1").is_ok());
     }
@@ -165,7 +193,9 @@ mod tests {
     #[test]
     fn refusal_survives_the_trip_through_progenitor() {
         let invalid = Invalid::new("count", 0, "must be between 1 and 100");
-        let progenitor_client::Error::<()>::Custom(message) = Invalid::new("count", 0, "must be between 1 and 100").into_progenitor() else {
+        let progenitor_client::Error::<()>::Custom(message) =
+            Invalid::new("count", 0, "must be between 1 and 100").into_progenitor()
+        else {
             panic!("not a custom error")
         };
         assert_eq!(Invalid::from_message(&message), Some(invalid));

@@ -24,7 +24,12 @@ fn retrying(server: &MockServer) -> razorpay::Client {
 }
 
 async fn fetch(client: &razorpay::Client) -> Result<razorpay::types::Order, Error> {
-    Ok(client.fetch_order().order_id("order_1").send().await?.into_inner())
+    Ok(client
+        .fetch_order()
+        .order_id("order_1")
+        .send()
+        .await?
+        .into_inner())
 }
 
 const ORDER: &str = r#"{"id":"order_1","entity":"order","amount":5000,"amount_paid":0,"amount_due":5000,"currency":"INR","receipt":null,"status":"created","attempts":0,"notes":[],"created_at":1700000000}"#;
@@ -35,7 +40,9 @@ async fn html_502_from_a_proxy_keeps_status_and_body() {
     server
         .mock_async(|when, then| {
             when.method(GET).path("/orders/order_1");
-            then.status(502).header("content-type", "text/html").body("<html><body>Bad Gateway</body></html>");
+            then.status(502)
+                .header("content-type", "text/html")
+                .body("<html><body>Bad Gateway</body></html>");
         })
         .await;
     let err = fetch(&common::razorpay(&server)).await.unwrap_err();
@@ -108,7 +115,9 @@ async fn undocumented_status_with_documented_body_is_decoded() {
     server
         .mock_async(|when, then| {
             when.path("/orders/order_1");
-            then.status(429).body(r#"{"error":{"code":"BAD_REQUEST_ERROR","description":"Too many requests"}}"#);
+            then.status(429).body(
+                r#"{"error":{"code":"BAD_REQUEST_ERROR","description":"Too many requests"}}"#,
+            );
         })
         .await;
     let err = fetch(&common::razorpay(&server)).await.unwrap_err();
@@ -128,7 +137,10 @@ async fn body_over_the_limit_is_refused() {
         })
         .await;
     let err = fetch(&common::razorpay(&server)).await.unwrap_err();
-    assert!(matches!(err, Error::ResponseTooLarge { limit, .. } if limit == 1 << 20), "{err:?}");
+    assert!(
+        matches!(err, Error::ResponseTooLarge { limit, .. } if limit == 1 << 20),
+        "{err:?}"
+    );
     assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
 }
 
@@ -138,7 +150,9 @@ async fn slow_headers_beyond_the_timeout_are_a_timeout() {
     server
         .mock_async(|when, then| {
             when.path("/orders/order_1");
-            then.status(200).body(ORDER).delay(Duration::from_millis(800));
+            then.status(200)
+                .body(ORDER)
+                .delay(Duration::from_millis(800));
         })
         .await;
     let client = razorpay::Client::builder("k", "s")
@@ -149,14 +163,27 @@ async fn slow_headers_beyond_the_timeout_are_a_timeout() {
         .build()
         .unwrap();
     let err = fetch(&client).await.unwrap_err();
-    assert!(matches!(err, Error::Transport { kind: TransportKind::Timeout, .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                kind: TransportKind::Timeout,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert!(err.status().is_none());
 }
 
 #[tokio::test]
 async fn connection_refused_is_a_connect_error() {
     // Bind and drop a listener to get a loopback port nothing listens on.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let client = razorpay::Client::builder("k", "s")
         .base_url(format!("http://127.0.0.1:{port}"))
         .allow_insecure_http()
@@ -164,7 +191,16 @@ async fn connection_refused_is_a_connect_error() {
         .build()
         .unwrap();
     let err = fetch(&client).await.unwrap_err();
-    assert!(matches!(err, Error::Transport { kind: TransportKind::Connect, .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                kind: TransportKind::Connect,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert!(err.is_retryable());
 }
 
@@ -201,7 +237,8 @@ async fn get_gives_up_after_max_attempts() {
     let mock = server
         .mock_async(|when, then| {
             when.path("/orders/order_1");
-            then.status(500).body(r#"{"error":{"code":"SERVER_ERROR","description":"boom"}}"#);
+            then.status(500)
+                .body(r#"{"error":{"code":"SERVER_ERROR","description":"boom"}}"#);
         })
         .await;
     let err = fetch(&retrying(&server)).await.unwrap_err();
@@ -215,12 +252,17 @@ async fn post_without_idempotency_key_is_sent_exactly_once() {
     let mock = server
         .mock_async(|when, then| {
             when.method(POST).path("/orders");
-            then.status(500).body(r#"{"error":{"code":"SERVER_ERROR","description":"boom"}}"#);
+            then.status(500)
+                .body(r#"{"error":{"code":"SERVER_ERROR","description":"boom"}}"#);
         })
         .await;
     let err = retrying(&server)
         .create_order()
-        .body(razorpay::types::CreateOrderRequest::builder().amount(5000).currency("INR"))
+        .body(
+            razorpay::types::CreateOrderRequest::builder()
+                .amount(5000)
+                .currency("INR"),
+        )
         .send()
         .await
         .map_err(Error::from)
@@ -235,7 +277,9 @@ async fn rate_limited_get_is_retried() {
     let mock = server
         .mock_async(|when, then| {
             when.path("/orders/order_1");
-            then.status(429).header("retry-after", "0").body(r#"{"error":{"code":"BAD_REQUEST_ERROR","description":"slow down"}}"#);
+            then.status(429)
+                .header("retry-after", "0")
+                .body(r#"{"error":{"code":"BAD_REQUEST_ERROR","description":"slow down"}}"#);
         })
         .await;
     let err = fetch(&retrying(&server)).await.unwrap_err();

@@ -15,10 +15,12 @@ const ORDER_ID: &str = "order_G@nzg3qBq";
 /// raw: it is a `pchar`.
 fn path_is(req: &httpmock::HttpMockRequest, expected: &str) -> bool {
     let raw = req.uri().path().to_owned();
-    let decoded = percent_encoding::percent_decode_str(&raw).decode_utf8_lossy().into_owned();
-    let raw_is_legal = raw.bytes().all(|b| {
-        b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/%".contains(&b)
-    });
+    let decoded = percent_encoding::percent_decode_str(&raw)
+        .decode_utf8_lossy()
+        .into_owned();
+    let raw_is_legal = raw
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/%".contains(&b));
     decoded == expected && raw_is_legal
 }
 
@@ -42,10 +44,12 @@ async fn create_order_sends_exact_decimal_rupees() {
                 .header("authorization", common::IPPOPAY_AUTH)
                 // The raw body, not a parsed value: 499.50 must keep its trailing zero.
                 .body_includes(r#""amount":499.50"#)
-                .json_body(json!({"amount": 499.50, "currency": "INR", "payment_modes": "cc,dc,nb,upi",
+                .json_body(
+                    json!({"amount": 499.50, "currency": "INR", "payment_modes": "cc,dc,nb,upi",
                     "notify_url": "https://merchant.example/notify",
                     "customer": {"name": "Test", "email": "test@gmail.com",
-                                 "phone": {"country_code": "91", "national_number": "1234567"}}}));
+                                 "phone": {"country_code": "91", "national_number": "1234567"}}}),
+                );
             then.status(200).body(ORDER_BODY);
         })
         .await;
@@ -73,7 +77,11 @@ async fn create_order_sends_exact_decimal_rupees() {
     let order = created.data.unwrap().order;
     assert_eq!(order.order_id, ORDER_ID);
     assert_eq!(order.amount, rupees("499.50"));
-    assert_eq!(order.amount.scale(), 2, "the decoded amount keeps the sent digits");
+    assert_eq!(
+        order.amount.scale(),
+        2,
+        "the decoded amount keeps the sent digits"
+    );
     assert_eq!(order.payment_modes.as_deref(), Some("cc,db,nb,upi"));
     assert_eq!(order.status, types::OrderStatus::Created);
 }
@@ -83,16 +91,24 @@ async fn fetch_order_percent_encodes_the_at_sign() {
     let server = MockServer::start_async().await;
     let mock = server
         .mock_async(|when, then| {
-            when.method(GET).header("authorization", common::IPPOPAY_AUTH).matches(|req| {
-                path_is(req, &format!("/order/{ORDER_ID}"))
-            });
+            when.method(GET)
+                .header("authorization", common::IPPOPAY_AUTH)
+                .is_true(|req| path_is(req, &format!("/order/{ORDER_ID}")));
             then.status(200).body(ORDER_BODY);
         })
         .await;
-    let response = common::ippopay(&server).fetch_order().order_id(ORDER_ID).send().await.unwrap();
+    let response = common::ippopay(&server)
+        .fetch_order()
+        .order_id(ORDER_ID)
+        .send()
+        .await
+        .unwrap();
     mock.assert_async().await;
     let order = response.into_inner().data.unwrap().order;
-    assert_eq!(order.payment_url.as_deref(), Some("https://pay.ippopay.com/order/G@nzg3qBq"));
+    assert_eq!(
+        order.payment_url.as_deref(),
+        Some("https://pay.ippopay.com/order/G@nzg3qBq")
+    );
 }
 
 #[tokio::test]
@@ -101,14 +117,19 @@ async fn ids_with_reserved_characters_are_percent_encoded() {
     let server = MockServer::start_async().await;
     let mock = server
         .mock_async(|when, then| {
-            when.method(GET).matches(move |req| {
+            when.method(GET).is_true(move |req| {
                 path_is(req, "/order/order_a/b?c#d%e f@g/transaction")
                     && req.uri().path().contains("order_a%2Fb%3Fc%23d%25e%20f@g")
             });
             then.status(200).body(r#"{"success":true,"message":"ok","data":{"transaction":{"trans_id":"t","status":"success"}}}"#);
         })
         .await;
-    common::ippopay(&server).fetch_order_transaction().order_id(id).send().await.unwrap();
+    common::ippopay(&server)
+        .fetch_order_transaction()
+        .order_id(id)
+        .send()
+        .await
+        .unwrap();
     mock.assert_async().await;
 }
 
@@ -129,7 +150,7 @@ async fn fetch_order_transaction() {
     let mock = server
         .mock_async(|when, then| {
             when.method(GET)
-                .matches(|req| path_is(req, &format!("/order/{ORDER_ID}/transaction")));
+                .is_true(|req| path_is(req, &format!("/order/{ORDER_ID}/transaction")));
             then.status(200).body(body);
         })
         .await;
@@ -150,7 +171,15 @@ async fn fetch_order_transaction() {
     assert_eq!(cost.settled, Some(rupees("0.98")));
     assert_eq!(tx.commission.unwrap().total, Some(rupees("0.02")));
     assert_eq!(tx.created_at.as_deref(), Some("2020-12-09T06:59:23.488Z"));
-    assert_eq!(tx.gateway.unwrap().payment_mode.unwrap().pay_mode_id.as_deref(), Some("dc"));
+    assert_eq!(
+        tx.gateway
+            .unwrap()
+            .payment_mode
+            .unwrap()
+            .pay_mode_id
+            .as_deref(),
+        Some("dc")
+    );
 }
 
 #[tokio::test]
@@ -160,9 +189,10 @@ async fn refund_order_partial() {
         .mock_async(|when, then| {
             when.method(POST)
                 .header("authorization", common::IPPOPAY_AUTH)
-                .matches(|req| path_is(req, &format!("/order/refund/{ORDER_ID}")))
+                .is_true(|req| path_is(req, &format!("/order/refund/{ORDER_ID}")))
                 .body_includes(r#""refund_amt":0.50"#);
-            then.status(200).body(r#"{"success":true,"message":"Your refund request accepted"}"#);
+            then.status(200)
+                .body(r#"{"success":true,"message":"Your refund request accepted"}"#);
         })
         .await;
     let response = common::ippopay(&server)
@@ -173,7 +203,10 @@ async fn refund_order_partial() {
         .await
         .unwrap();
     mock.assert_async().await;
-    assert_eq!(response.message.as_deref(), Some("Your refund request accepted"));
+    assert_eq!(
+        response.message.as_deref(),
+        Some("Your refund request accepted")
+    );
 }
 
 #[tokio::test]
@@ -182,7 +215,8 @@ async fn success_false_with_http_200_is_an_error() {
     server
         .mock_async(|when, then| {
             when.method(POST);
-            then.status(200).body(r#"{"success":false,"message":"Refund already initiated"}"#);
+            then.status(200)
+                .body(r#"{"success":false,"message":"Refund already initiated"}"#);
         })
         .await;
     let err: Error = common::ippopay(&server)
@@ -209,12 +243,22 @@ async fn unauthorized_and_server_errors_carry_status_and_message() {
         server
             .mock_async(|when, then| {
                 when.any_request();
-                then.status(status).json_body(json!({"success": false, "message": message}));
+                then.status(status)
+                    .json_body(json!({"success": false, "message": message}));
             })
             .await;
-        let err: Error = common::ippopay(&server).fetch_order().order_id(ORDER_ID).send().await.unwrap_err().into();
+        let err: Error = common::ippopay(&server)
+            .fetch_order()
+            .order_id(ORDER_ID)
+            .send()
+            .await
+            .unwrap_err()
+            .into();
         assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
-        assert!(matches!(&err, Error::Ippopay { message: m, .. } if m == message), "{err:?}");
+        assert!(
+            matches!(&err, Error::Ippopay { message: m, .. } if m == message),
+            "{err:?}"
+        );
         assert_eq!(err.is_auth(), status == 401);
         assert_eq!(err.is_retryable(), status == 500);
     }

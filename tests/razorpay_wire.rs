@@ -49,9 +49,12 @@ async fn create_order_sends_json_with_basic_auth() {
                 .path("/orders")
                 .header("authorization", common::RAZORPAY_AUTH)
                 .header("content-type", "application/json")
-                .json_body(json!({"amount": 50000, "currency": "INR", "receipt": "rcptid42",
-                                  "notes": {"purpose": "shoes"}, "partial_payment": false}));
-            then.status(201).json_body(order_json("order_6JUYuvmgCLfgjY"));
+                .json_body(
+                    json!({"amount": 50000, "currency": "INR", "receipt": "rcptid42",
+                                  "notes": {"purpose": "shoes"}, "partial_payment": false}),
+                );
+            then.status(201)
+                .json_body(order_json("order_6JUYuvmgCLfgjY"));
         })
         .await;
     let order = common::razorpay(&server)
@@ -71,7 +74,10 @@ async fn create_order_sends_json_with_basic_auth() {
     assert_eq!(order.id, "order_6JUYuvmgCLfgjY");
     assert_eq!(order.amount, 50_000);
     assert_eq!(order.status, OrderStatus::Created);
-    assert!(order.notes.unwrap().is_empty(), "notes [] decodes as empty notes");
+    assert!(
+        order.notes.unwrap().is_empty(),
+        "notes [] decodes as empty notes"
+    );
 }
 
 #[tokio::test]
@@ -120,7 +126,10 @@ async fn list_orders_sends_every_filter() {
                 .query_param("authorized", "1")
                 .query_param("receipt", "rcptid42")
                 .query_param("expand[]", "payments");
-            then.status(200).json_body(collection(vec![order_json("order_1"), order_json("order_2")]));
+            then.status(200).json_body(collection(vec![
+                order_json("order_1"),
+                order_json("order_2"),
+            ]));
         })
         .await;
     let page = common::razorpay(&server)
@@ -146,11 +155,19 @@ async fn fetch_order() {
     let server = MockServer::start_async().await;
     let mock = server
         .mock_async(|when, then| {
-            when.method(GET).path("/orders/order_6JUYuvmgCLfgjY").header("authorization", common::RAZORPAY_AUTH);
-            then.status(200).json_body(order_json("order_6JUYuvmgCLfgjY"));
+            when.method(GET)
+                .path("/orders/order_6JUYuvmgCLfgjY")
+                .header("authorization", common::RAZORPAY_AUTH);
+            then.status(200)
+                .json_body(order_json("order_6JUYuvmgCLfgjY"));
         })
         .await;
-    let order = common::razorpay(&server).fetch_order().order_id("order_6JUYuvmgCLfgjY").send().await.unwrap();
+    let order = common::razorpay(&server)
+        .fetch_order()
+        .order_id("order_6JUYuvmgCLfgjY")
+        .send()
+        .await
+        .unwrap();
     mock.assert_async().await;
     assert_eq!(order.amount_due, Some(50_000));
     assert_eq!(order.receipt.as_deref(), Some("rcptid42"));
@@ -180,7 +197,10 @@ async fn update_order_patches_notes() {
         .await
         .unwrap();
     mock.assert_async().await;
-    assert_eq!(order.notes.as_ref().unwrap()["notes_key_1"], "Beam me up Scotty. 1");
+    assert_eq!(
+        order.notes.as_ref().unwrap()["notes_key_1"],
+        "Beam me up Scotty. 1"
+    );
 }
 
 #[tokio::test]
@@ -188,11 +208,19 @@ async fn list_order_payments() {
     let server = MockServer::start_async().await;
     let mock = server
         .mock_async(|when, then| {
-            when.method(GET).path("/orders/order_1/payments").header("authorization", common::RAZORPAY_AUTH);
-            then.status(200).json_body(collection(vec![payment_json("pay_1")]));
+            when.method(GET)
+                .path("/orders/order_1/payments")
+                .header("authorization", common::RAZORPAY_AUTH);
+            then.status(200)
+                .json_body(collection(vec![payment_json("pay_1")]));
         })
         .await;
-    let page = common::razorpay(&server).list_order_payments().order_id("order_1").send().await.unwrap();
+    let page = common::razorpay(&server)
+        .list_order_payments()
+        .order_id("order_1")
+        .send()
+        .await
+        .unwrap();
     mock.assert_async().await;
     assert_eq!(page.items[0].status, PaymentStatus::Captured);
     assert_eq!(page.items[0].method, Some(PaymentMethod::Card));
@@ -203,8 +231,15 @@ async fn list_payments_with_window() {
     let server = MockServer::start_async().await;
     let mock = server
         .mock_async(|when, then| {
-            when.method(GET).path("/payments").query_param("from", "100").query_param("to", "200").query_param("count", "100");
-            then.status(200).json_body(collection(vec![payment_json("pay_1"), payment_json("pay_2")]));
+            when.method(GET)
+                .path("/payments")
+                .query_param("from", "100")
+                .query_param("to", "200")
+                .query_param("count", "100");
+            then.status(200).json_body(collection(vec![
+                payment_json("pay_1"),
+                payment_json("pay_2"),
+            ]));
         })
         .await;
     let page = common::razorpay(&server)
@@ -225,11 +260,19 @@ async fn fetch_payment() {
     let server = MockServer::start_async().await;
     let mock = server
         .mock_async(|when, then| {
-            when.method(GET).path("/payments/pay_29QQoUBi66xm2f").header("authorization", common::RAZORPAY_AUTH);
-            then.status(200).json_body(payment_json("pay_29QQoUBi66xm2f"));
+            when.method(GET)
+                .path("/payments/pay_29QQoUBi66xm2f")
+                .header("authorization", common::RAZORPAY_AUTH);
+            then.status(200)
+                .json_body(payment_json("pay_29QQoUBi66xm2f"));
         })
         .await;
-    let payment = common::razorpay(&server).fetch_payment().payment_id("pay_29QQoUBi66xm2f").send().await.unwrap();
+    let payment = common::razorpay(&server)
+        .fetch_payment()
+        .payment_id("pay_29QQoUBi66xm2f")
+        .send()
+        .await
+        .unwrap();
     mock.assert_async().await;
     assert_eq!(payment.amount, 50_000);
     assert_eq!(payment.refund_status, None);
@@ -246,13 +289,18 @@ async fn capture_payment_sends_json() {
                 .header("authorization", common::RAZORPAY_AUTH)
                 .header("content-type", "application/json")
                 .json_body(json!({"amount": 50000, "currency": "INR"}));
-            then.status(200).json_body(payment_json("pay_29QQoUBi66xm2f"));
+            then.status(200)
+                .json_body(payment_json("pay_29QQoUBi66xm2f"));
         })
         .await;
     let payment = common::razorpay(&server)
         .capture_payment()
         .payment_id("pay_29QQoUBi66xm2f")
-        .body(types::CapturePaymentRequest::builder().amount(50_000).currency("INR"))
+        .body(
+            types::CapturePaymentRequest::builder()
+                .amount(50_000)
+                .currency("INR"),
+        )
         .send()
         .await
         .unwrap();
@@ -268,7 +316,9 @@ async fn refund_payment_partial() {
             when.method(POST)
                 .path("/payments/pay_29QQoUBi66xm2f/refund")
                 .header("authorization", common::RAZORPAY_AUTH)
-                .json_body(json!({"amount": 10000, "speed": "optimum", "notes": {"reason": "return"}}));
+                .json_body(
+                    json!({"amount": 10000, "speed": "optimum", "notes": {"reason": "return"}}),
+                );
             then.status(200).json_body(refund_json("rfnd_1"));
         })
         .await;
@@ -294,7 +344,9 @@ async fn refund_payment_full_sends_no_amount() {
     let server = MockServer::start_async().await;
     let mock = server
         .mock_async(|when, then| {
-            when.method(POST).path("/payments/pay_1/refund").json_body(json!({}));
+            when.method(POST)
+                .path("/payments/pay_1/refund")
+                .json_body(json!({}));
             then.status(201).json_body(refund_json("rfnd_2"));
         })
         .await;
@@ -314,8 +366,14 @@ async fn list_payment_refunds() {
     let server = MockServer::start_async().await;
     let mock = server
         .mock_async(|when, then| {
-            when.method(GET).path("/payments/pay_1/refunds").query_param("count", "10").header("authorization", common::RAZORPAY_AUTH);
-            then.status(200).json_body(collection(vec![refund_json("rfnd_1"), refund_json("rfnd_2")]));
+            when.method(GET)
+                .path("/payments/pay_1/refunds")
+                .query_param("count", "10")
+                .header("authorization", common::RAZORPAY_AUTH);
+            then.status(200).json_body(collection(vec![
+                refund_json("rfnd_1"),
+                refund_json("rfnd_2"),
+            ]));
         })
         .await;
     let page = common::razorpay(&server)
@@ -334,11 +392,19 @@ async fn fetch_payment_refund() {
     let server = MockServer::start_async().await;
     let mock = server
         .mock_async(|when, then| {
-            when.method(GET).path("/payments/pay_1/refunds/rfnd_1").header("authorization", common::RAZORPAY_AUTH);
+            when.method(GET)
+                .path("/payments/pay_1/refunds/rfnd_1")
+                .header("authorization", common::RAZORPAY_AUTH);
             then.status(200).json_body(refund_json("rfnd_1"));
         })
         .await;
-    let refund = common::razorpay(&server).fetch_payment_refund().payment_id("pay_1").refund_id("rfnd_1").send().await.unwrap();
+    let refund = common::razorpay(&server)
+        .fetch_payment_refund()
+        .payment_id("pay_1")
+        .refund_id("rfnd_1")
+        .send()
+        .await
+        .unwrap();
     mock.assert_async().await;
     assert_eq!(refund.payment_id, "pay_29QQoUBi66xm2f");
 }
@@ -348,11 +414,20 @@ async fn list_refunds() {
     let server = MockServer::start_async().await;
     let mock = server
         .mock_async(|when, then| {
-            when.method(GET).path("/refunds").query_param("skip", "20").header("authorization", common::RAZORPAY_AUTH);
-            then.status(200).json_body(collection(vec![refund_json("rfnd_1")]));
+            when.method(GET)
+                .path("/refunds")
+                .query_param("skip", "20")
+                .header("authorization", common::RAZORPAY_AUTH);
+            then.status(200)
+                .json_body(collection(vec![refund_json("rfnd_1")]));
         })
         .await;
-    let page = common::razorpay(&server).list_refunds().skip(20).send().await.unwrap();
+    let page = common::razorpay(&server)
+        .list_refunds()
+        .skip(20)
+        .send()
+        .await
+        .unwrap();
     mock.assert_async().await;
     assert_eq!(page.items[0].id, "rfnd_1");
 }
@@ -362,11 +437,18 @@ async fn fetch_refund() {
     let server = MockServer::start_async().await;
     let mock = server
         .mock_async(|when, then| {
-            when.method(GET).path("/refunds/rfnd_1").header("authorization", common::RAZORPAY_AUTH);
+            when.method(GET)
+                .path("/refunds/rfnd_1")
+                .header("authorization", common::RAZORPAY_AUTH);
             then.status(200).json_body(refund_json("rfnd_1"));
         })
         .await;
-    let refund = common::razorpay(&server).fetch_refund().refund_id("rfnd_1").send().await.unwrap();
+    let refund = common::razorpay(&server)
+        .fetch_refund()
+        .refund_id("rfnd_1")
+        .send()
+        .await
+        .unwrap();
     mock.assert_async().await;
     assert_eq!(refund.speed_processed, Some(types::RefundSpeed::Normal));
 }
@@ -376,8 +458,14 @@ async fn list_settlements() {
     let server = MockServer::start_async().await;
     let mock = server
         .mock_async(|when, then| {
-            when.method(GET).path("/settlements").query_param("count", "2").header("authorization", common::RAZORPAY_AUTH);
-            then.status(200).json_body(collection(vec![settlement_json("setl_1"), settlement_json("setl_2")]));
+            when.method(GET)
+                .path("/settlements")
+                .query_param("count", "2")
+                .header("authorization", common::RAZORPAY_AUTH);
+            then.status(200).json_body(collection(vec![
+                settlement_json("setl_1"),
+                settlement_json("setl_2"),
+            ]));
         })
         .await;
     let page = common::razorpay(&server)
@@ -395,11 +483,18 @@ async fn fetch_settlement() {
     let server = MockServer::start_async().await;
     let mock = server
         .mock_async(|when, then| {
-            when.method(GET).path("/settlements/setl_1").header("authorization", common::RAZORPAY_AUTH);
+            when.method(GET)
+                .path("/settlements/setl_1")
+                .header("authorization", common::RAZORPAY_AUTH);
             then.status(200).json_body(settlement_json("setl_1"));
         })
         .await;
-    let settlement = common::razorpay(&server).fetch_settlement().settlement_id("setl_1").send().await.unwrap();
+    let settlement = common::razorpay(&server)
+        .fetch_settlement()
+        .settlement_id("setl_1")
+        .send()
+        .await
+        .unwrap();
     mock.assert_async().await;
     assert_eq!(settlement.status, types::SettlementStatus::Processed);
     assert_eq!(settlement.utr.as_deref(), Some("RZRP173069230703"));
@@ -421,7 +516,11 @@ async fn bad_request_decodes_code_description_and_field() {
         .await;
     let err: Error = common::razorpay(&server)
         .create_order()
-        .body(types::CreateOrderRequest::builder().amount(100).currency("INR"))
+        .body(
+            types::CreateOrderRequest::builder()
+                .amount(100)
+                .currency("INR"),
+        )
         .send()
         .await
         .unwrap_err()
@@ -444,9 +543,18 @@ async fn unauthorized_is_an_auth_error() {
             then.status(401).json_body(json!({"error": {"code": "BAD_REQUEST_ERROR", "description": "The api key provided is invalid"}}));
         })
         .await;
-    let err: Error = common::razorpay(&server).fetch_payment().payment_id("pay_1").send().await.unwrap_err().into();
+    let err: Error = common::razorpay(&server)
+        .fetch_payment()
+        .payment_id("pay_1")
+        .send()
+        .await
+        .unwrap_err()
+        .into();
     assert!(err.is_auth());
-    assert_eq!(err.razorpay().unwrap().description, "The api key provided is invalid");
+    assert_eq!(
+        err.razorpay().unwrap().description,
+        "The api key provided is invalid"
+    );
     assert!(!err.to_string().contains(common::RAZORPAY_KEY_SECRET));
 }
 
@@ -459,7 +567,13 @@ async fn gateway_error_502_decodes() {
             then.status(502).json_body(json!({"error": {"code": "GATEWAY_ERROR", "description": "The gateway request timed out", "field": null}}));
         })
         .await;
-    let err: Error = common::razorpay(&server).fetch_payment().payment_id("pay_1").send().await.unwrap_err().into();
+    let err: Error = common::razorpay(&server)
+        .fetch_payment()
+        .payment_id("pay_1")
+        .send()
+        .await
+        .unwrap_err()
+        .into();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
     assert_eq!(err.razorpay().unwrap().code, ErrorCode::GatewayError);
     assert_eq!(err.razorpay().unwrap().field, None);

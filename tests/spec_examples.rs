@@ -23,7 +23,11 @@ fn resolve<'a>(spec: &'a Value, v: &'a Value) -> &'a Value {
     match v.get("$ref").and_then(Value::as_str) {
         Some(r) => {
             let pointer = r.strip_prefix('#').expect("local $ref");
-            resolve(spec, spec.pointer(pointer).unwrap_or_else(|| panic!("unresolved {r}")))
+            resolve(
+                spec,
+                spec.pointer(pointer)
+                    .unwrap_or_else(|| panic!("unresolved {r}")),
+            )
         }
         None => v,
     }
@@ -55,19 +59,31 @@ fn examples(spec: &Value) -> Vec<Example> {
                 media_types.push((status.clone(), resolve(spec, response)));
             }
             for (what, holder) in media_types {
-                let Some(content) = holder.get("content").and_then(Value::as_object) else { continue };
+                let Some(content) = holder.get("content").and_then(Value::as_object) else {
+                    continue;
+                };
                 for (media_type, media) in content {
                     let at = format!("{method} {path} {what} {media_type}");
-                    let schema = schema_name(media).unwrap_or_else(|| panic!("{at}: schema is not a $ref"));
+                    let schema =
+                        schema_name(media).unwrap_or_else(|| panic!("{at}: schema is not a $ref"));
                     let mut values = Vec::new();
                     if let Some(v) = media.get("example") {
                         values.push((at.clone(), v.clone()));
                     }
-                    for (name, ex) in media.get("examples").and_then(Value::as_object).into_iter().flatten() {
+                    for (name, ex) in media
+                        .get("examples")
+                        .and_then(Value::as_object)
+                        .into_iter()
+                        .flatten()
+                    {
                         let ex = resolve(spec, ex);
                         values.push((format!("{at} example {name}"), ex["value"].clone()));
                     }
-                    found.extend(values.into_iter().map(|(at, value)| Example { at, schema: schema.clone(), value }));
+                    found.extend(values.into_iter().map(|(at, value)| Example {
+                        at,
+                        schema: schema.clone(),
+                        value,
+                    }));
                 }
             }
         }
@@ -77,9 +93,11 @@ fn examples(spec: &Value) -> Vec<Example> {
 
 /// Decodes `value` as `T`, encodes it, decodes again, and checks nothing changed on the way.
 fn roundtrip<T: DeserializeOwned + Serialize>(value: &Value) -> Result<(), String> {
-    let first: T = serde_json::from_str(&value.to_string()).map_err(|e| format!("does not decode: {e}"))?;
+    let first: T =
+        serde_json::from_str(&value.to_string()).map_err(|e| format!("does not decode: {e}"))?;
     let encoded = serde_json::to_string(&first).map_err(|e| e.to_string())?;
-    let second: T = serde_json::from_str(&encoded).map_err(|e| format!("re-encoded form does not decode: {e}"))?;
+    let second: T = serde_json::from_str(&encoded)
+        .map_err(|e| format!("re-encoded form does not decode: {e}"))?;
     let again = serde_json::to_string(&second).map_err(|e| e.to_string())?;
     if encoded != again {
         return Err(format!("not stable: {encoded} vs {again}"));
@@ -97,7 +115,9 @@ fn keeps_every_field(original: &Value, encoded: &Value, at: &str) -> Result<(), 
         (Value::Object(a), Value::Object(b)) => a.iter().try_for_each(|(k, v)| match b.get(k) {
             Some(w) => keeps_every_field(v, w, &format!("{at}.{k}")),
             None if v.is_null() => Ok(()),
-            None => Err(format!("{at}.{k} is dropped: the schema does not declare it")),
+            None => Err(format!(
+                "{at}.{k} is dropped: the schema does not declare it"
+            )),
         }),
         (Value::Array(a), Value::Array(b)) if a.len() == b.len() => a
             .iter()
@@ -113,10 +133,18 @@ fn keeps_every_field(original: &Value, encoded: &Value, at: &str) -> Result<(), 
 fn check_all(file: &str, decode: fn(&str, &Value) -> Result<(), String>) {
     let spec = load(file);
     let examples = examples(&spec);
-    assert!(examples.len() >= 10, "{file}: only {} examples found", examples.len());
+    assert!(
+        examples.len() >= 10,
+        "{file}: only {} examples found",
+        examples.len()
+    );
     let failures: Vec<String> = examples
         .iter()
-        .filter_map(|ex| decode(&ex.schema, &ex.value).err().map(|e| format!("{}: {} {e}", ex.at, ex.schema)))
+        .filter_map(|ex| {
+            decode(&ex.schema, &ex.value)
+                .err()
+                .map(|e| format!("{}: {} {e}", ex.at, ex.schema))
+        })
         .collect();
     assert!(failures.is_empty(), "{file}:\n{}", failures.join("\n"));
 }

@@ -30,18 +30,20 @@ pub fn check(spec: &OpenAPI) -> Vec<String> {
                 errors.len()
             ));
         }
-        if op.responses.default.is_some() && op.responses.responses.keys().any(|s| status_class(s) == 2) {
+        if op.responses.default.is_some()
+            && op.responses.responses.keys().any(|s| status_class(s) == 2)
+        {
             problems.push(format!("{at}: a `default` response beside a 2xx response"));
         }
-        if let Some(ReferenceOr::Item(body)) = &op.request_body {
-            if body.content.len() > 1 {
-                let types: Vec<_> = body.content.keys().map(String::as_str).collect();
-                problems.push(format!(
-                    "{at}: request body has {} media types ({}); progenitor needs one",
-                    types.len(),
-                    types.join(", ")
-                ));
-            }
+        if let Some(ReferenceOr::Item(body)) = &op.request_body
+            && body.content.len() > 1
+        {
+            let types: Vec<_> = body.content.keys().map(String::as_str).collect();
+            problems.push(format!(
+                "{at}: request body has {} media types ({}); progenitor needs one",
+                types.len(),
+                types.join(", ")
+            ));
         }
     }
     problems
@@ -57,7 +59,10 @@ pub fn status_class(status: &StatusCode) -> u16 {
 
 /// The JSON schema of a response (following a `$ref` into `components.responses`), as a value
 /// so two schemas can be compared; `None` when the response has no body.
-pub fn response_schema(spec: &OpenAPI, response: &ReferenceOr<Response>) -> Option<serde_json::Value> {
+pub fn response_schema(
+    spec: &OpenAPI,
+    response: &ReferenceOr<Response>,
+) -> Option<serde_json::Value> {
     let response = match response {
         ReferenceOr::Item(response) => response,
         ReferenceOr::Reference { reference } => {

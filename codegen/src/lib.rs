@@ -140,8 +140,8 @@ pub fn generate_from(
         })?
         .map_err(|e| fail(vec![format!("progenitor: {e}")]))?;
 
-    let mut file: syn::File =
-        syn::parse2(tokens).map_err(|e| fail(vec![format!("generated code does not parse: {e}")]))?;
+    let mut file: syn::File = syn::parse2(tokens)
+        .map_err(|e| fail(vec![format!("generated code does not parse: {e}")]))?;
     open_enum::inject(&mut file, &open_enums)
         .map_err(|e| fail(vec![format!("generated code: {e}")]))?;
     file.items.push(operation_paths(spec));

@@ -33,8 +33,12 @@ pub fn collect(spec: &OpenAPI) -> Result<Vec<OpenEnum>, Vec<String>> {
         return Ok(found);
     };
     for (name, schema) in &components.schemas {
-        let ReferenceOr::Item(schema) = schema else { continue };
-        let Some(values) = open_enum_values(schema) else { continue };
+        let ReferenceOr::Item(schema) = schema else {
+            continue;
+        };
+        let Some(values) = open_enum_values(schema) else {
+            continue;
+        };
         let open = OpenEnum {
             name: name.clone(),
             description: schema.schema_data.description.clone(),
@@ -45,12 +49,18 @@ pub fn collect(spec: &OpenAPI) -> Result<Vec<OpenEnum>, Vec<String>> {
             Err(problem) => problems.push(format!("components.schemas.{name}: {problem}")),
         }
     }
-    if problems.is_empty() { Ok(found) } else { Err(problems) }
+    if problems.is_empty() {
+        Ok(found)
+    } else {
+        Err(problems)
+    }
 }
 
 /// The known values when `schema` has the open-enum shape.
 pub fn open_enum_values(schema: &Schema) -> Option<Vec<String>> {
-    let SchemaKind::AnyOf { any_of } = &schema.schema_kind else { return None };
+    let SchemaKind::AnyOf { any_of } = &schema.schema_kind else {
+        return None;
+    };
     let [ReferenceOr::Item(known), ReferenceOr::Item(other)] = any_of.as_slice() else {
         return None;
     };
@@ -59,7 +69,7 @@ pub fn open_enum_values(schema: &Schema) -> Option<Vec<String>> {
     if known.enumeration.is_empty() || !other.enumeration.is_empty() {
         return None;
     }
-    known.enumeration.iter().map(|v| v.clone()).collect()
+    known.enumeration.iter().cloned().collect()
 }
 
 fn string_type(schema: &Schema) -> Option<&StringType> {
@@ -74,13 +84,17 @@ fn variant_names(open: &OpenEnum) -> Result<Vec<Ident>, String> {
     for value in &open.values {
         let mut name = value.to_upper_camel_case();
         if name.is_empty() {
-            return Err(format!("value {value:?} has no letters or digits to name a variant"));
+            return Err(format!(
+                "value {value:?} has no letters or digits to name a variant"
+            ));
         }
         if name.starts_with(|c: char| c.is_ascii_digit()) {
             name.insert(0, 'V');
         }
         if name == "Other" {
-            return Err(format!("value {value:?} would clash with the catch-all variant `Other`"));
+            return Err(format!(
+                "value {value:?} would clash with the catch-all variant `Other`"
+            ));
         }
         if let Some(i) = names.iter().position(|n| *n == name) {
             return Err(format!(
@@ -90,7 +104,10 @@ fn variant_names(open: &OpenEnum) -> Result<Vec<Ident>, String> {
         }
         names.push(name);
     }
-    Ok(names.iter().map(|n| Ident::new(n, Span::call_site())).collect())
+    Ok(names
+        .iter()
+        .map(|n| Ident::new(n, Span::call_site()))
+        .collect())
 }
 
 /// Rust source of one open enum.

@@ -11,8 +11,8 @@ use std::ops::Deref;
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 
-use crate::transport::{ClientBuilder, FromParts, Gateway, GatewayId, Transport};
 use crate::Error;
+use crate::transport::{ClientBuilder, FromParts, Gateway, GatewayId, Transport};
 
 pub use rupees::Rupees;
 
@@ -22,7 +22,7 @@ pub mod generated {
     include!(concat!(env!("OUT_DIR"), "/ippopay.rs"));
 }
 
-pub use generated::{builder, types, ResponseValue};
+pub use generated::{ResponseValue, builder, types};
 
 /// An Ippopay client: every operation of `openapi/ippopay.yaml` is a method (through `Deref` to
 /// the generated client), e.g. `client.fetch_order().order_id("order_G@nzg3qBq").send()`.
@@ -33,12 +33,18 @@ pub struct Client {
 
 impl Client {
     /// A client for the production API with the public key and secret key from the dashboard.
-    pub fn new(public_key: impl Into<String>, secret_key: impl Into<String>) -> Result<Self, Error> {
+    pub fn new(
+        public_key: impl Into<String>,
+        secret_key: impl Into<String>,
+    ) -> Result<Self, Error> {
         Self::builder(public_key, secret_key).build()
     }
 
     /// Configures base URL, timeouts, retries and user agent before building.
-    pub fn builder(public_key: impl Into<String>, secret_key: impl Into<String>) -> ClientBuilder<Self> {
+    pub fn builder(
+        public_key: impl Into<String>,
+        secret_key: impl Into<String>,
+    ) -> ClientBuilder<Self> {
         ClientBuilder::new(public_key, secret_key)
     }
 
@@ -79,8 +85,13 @@ impl ClientHooks<Transport> for generated::Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        crate::validate::check(Gateway::Ippopay, info.operation_id, generated::OPERATION_PATHS, request)
-            .map_err(crate::validate::Invalid::into_progenitor)
+        crate::validate::check(
+            Gateway::Ippopay,
+            info.operation_id,
+            generated::OPERATION_PATHS,
+            request,
+        )
+        .map_err(crate::validate::Invalid::into_progenitor)
     }
 
     async fn exec(
@@ -96,8 +107,11 @@ impl ClientHooks<Transport> for generated::Client {
         result: &reqwest::Result<reqwest::Response>,
         _info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        self.inner()
-            .check(result, |body| failure(body).is_some(), |body| failure(body).is_some())
+        self.inner().check(
+            result,
+            |body| failure(body).is_some(),
+            |body| failure(body).is_some(),
+        )
     }
 }
 

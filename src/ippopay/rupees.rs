@@ -83,9 +83,11 @@ impl<'de> Deserialize<'de> for Rupees {
         } else {
             text.to_owned()
         };
-        digits
-            .parse()
-            .map_err(|e| D::Error::custom(format!("amount {text} is not a decimal number of rupees: {e}")))
+        digits.parse().map_err(|e| {
+            D::Error::custom(format!(
+                "amount {text} is not a decimal number of rupees: {e}"
+            ))
+        })
     }
 }
 
@@ -116,14 +118,25 @@ mod tests {
 
     #[test]
     fn accepts_numbers_strings_and_exponents() {
-        assert_eq!(serde_json::from_str::<Rupees>("100.00").unwrap(), rupees("100"));
-        assert_eq!(serde_json::from_str::<Rupees>(r#""0.98""#).unwrap(), rupees("0.98"));
-        assert_eq!(serde_json::from_str::<Rupees>("1e2").unwrap(), rupees("100"));
+        assert_eq!(
+            serde_json::from_str::<Rupees>("100.00").unwrap(),
+            rupees("100")
+        );
+        assert_eq!(
+            serde_json::from_str::<Rupees>(r#""0.98""#).unwrap(),
+            rupees("0.98")
+        );
+        assert_eq!(
+            serde_json::from_str::<Rupees>("1e2").unwrap(),
+            rupees("100")
+        );
     }
 
     #[test]
     fn rejects_what_is_not_an_amount_naming_it() {
-        let err = serde_json::from_str::<Rupees>(r#""ten""#).unwrap_err().to_string();
+        let err = serde_json::from_str::<Rupees>(r#""ten""#)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains(r#""ten""#), "{err}");
         assert!(serde_json::from_str::<Rupees>("true").is_err());
         assert!(serde_json::from_str::<Rupees>("null").is_err());

@@ -24,8 +24,8 @@ use std::ops::Deref;
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 
-use crate::transport::{ClientBuilder, FromParts, Gateway, GatewayId, Transport};
 use crate::Error;
+use crate::transport::{ClientBuilder, FromParts, Gateway, GatewayId, Transport};
 
 pub use notes::Notes;
 
@@ -35,7 +35,7 @@ pub mod generated {
     include!(concat!(env!("OUT_DIR"), "/razorpay.rs"));
 }
 
-pub use generated::{builder, types, ResponseValue};
+pub use generated::{ResponseValue, builder, types};
 
 /// A Razorpay client: every operation of `openapi/razorpay.yaml` is a method (through `Deref`
 /// to the generated client), e.g. `client.fetch_payment().payment_id("pay_X").send()`.
@@ -51,7 +51,10 @@ impl Client {
     }
 
     /// Configures base URL, timeouts, retries and user agent before building.
-    pub fn builder(key_id: impl Into<String>, key_secret: impl Into<String>) -> ClientBuilder<Self> {
+    pub fn builder(
+        key_id: impl Into<String>,
+        key_secret: impl Into<String>,
+    ) -> ClientBuilder<Self> {
         ClientBuilder::new(key_id, key_secret)
     }
 
@@ -92,8 +95,13 @@ impl ClientHooks<Transport> for generated::Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        crate::validate::check(Gateway::Razorpay, info.operation_id, generated::OPERATION_PATHS, request)
-            .map_err(crate::validate::Invalid::into_progenitor)
+        crate::validate::check(
+            Gateway::Razorpay,
+            info.operation_id,
+            generated::OPERATION_PATHS,
+            request,
+        )
+        .map_err(crate::validate::Invalid::into_progenitor)
     }
 
     async fn exec(

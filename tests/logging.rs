@@ -1,0 +1,67 @@
+//! A request logged through `tracing` names the operation, never the secret. Alone in its own
+//! test binary: tracing caches per-callsite interest process-wide, so a test running in
+//! parallel without the subscriber could hide these events.
+
+mod common;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use httpmock::prelude::*;
+
+const FORBIDDEN: [&str; 2] = [
+    common::RAZORPAY_KEY_SECRET,
+    "cnpwX3Rlc3RfMURQNW1tT2xGNUc1YWc6dGhpc2lzc3VwZXJzZWNyZXQ",
+];
+
+/// A writer for the test subscriber that keeps everything logged.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn logged_requests_name_the_operation_but_not_the_secret() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200).body(r#"{"id":"order_1","entity":"order","amount":100,"currency":"INR","status":"paid","created_at":1}"#);
+        })
+        .await;
+    common::razorpay(&server)
+        .fetch_order()
+        .order_id("order_1")
+        .send()
+        .await
+        .unwrap();
+
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(log.contains("operation=\"fetch_order\""), "{log}");
+    assert!(log.contains("status=200"), "{log}");
+    assert!(log.contains("attempt=1"), "{log}");
+    for secret in FORBIDDEN {
+        assert!(!log.contains(secret), "the log leaks {secret:?}: {log}");
+    }
+    assert!(
+        !log.to_lowercase().contains("authorization: basic"),
+        "{log}"
+    );
+}

@@ -1,0 +1,218 @@
+//! Input the gateway would refuse never reaches the wire: each case asserts the error names the
+//! field and the value, and that the loopback server saw no request at all.
+
+mod common;
+
+use httpmock::prelude::*;
+use paygate::Error;
+use paygate::ippopay::types as ippo;
+use paygate::razorpay::{Notes, types};
+
+/// Runs `call` against a server that answers everything, and checks it was never reached.
+async fn refused<F, Fut>(call: F) -> (String, String, String)
+where
+    F: FnOnce(MockServer) -> Fut,
+    Fut: std::future::Future<Output = (Result<(), Error>, MockServer)>,
+{
+    let server = MockServer::start_async().await;
+    let catch_all_id = server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200);
+        })
+        .await
+        .id;
+    let (result, server) = call(server).await;
+    let err = result.expect_err("the request must be refused");
+    let catch_all = httpmock::Mock::new(catch_all_id, &server);
+    assert_eq!(catch_all.calls_async().await, 0, "nothing was sent");
+    match err {
+        Error::InvalidRequest {
+            field,
+            value,
+            reason,
+        } => (field, value, reason),
+        other => panic!("expected InvalidRequest, got {other:?}"),
+    }
+}
+
+async fn create_order(
+    server: &MockServer,
+    body: types::builder::CreateOrderRequest,
+) -> Result<(), Error> {
+    common::razorpay(server)
+        .create_order()
+        .body(body)
+        .send()
+        .await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn amount_below_100_paise() {
+    let (field, value, _) = refused(|s| async move {
+        (
+            create_order(
+                &s,
+                types::CreateOrderRequest::builder()
+                    .amount(99)
+                    .currency("INR"),
+            )
+            .await,
+            s,
+        )
+    })
+    .await;
+    assert_eq!((field.as_str(), value.as_str()), ("amount", "99"));
+}
+
+/// A receipt over 40 characters cannot even be put into a request: the generated type refuses
+/// it, naming the limit (the pre-request hook checks it again for bodies built another way).
+#[test]
+fn receipt_longer_than_40() {
+    let err = types::CreateOrderRequestReceipt::try_from("r".repeat(41).as_str()).unwrap_err();
+    assert!(err.to_string().contains("40"), "{err}");
+    assert!(types::CreateOrderRequestReceipt::try_from("r".repeat(40).as_str()).is_ok());
+}
+
+#[tokio::test]
+async fn more_than_15_notes() {
+    let notes: Notes = (0..16).map(|i| (format!("k{i}"), "v")).collect();
+    let (field, value, _) = refused(|s| async move {
+        (
+            create_order(
+                &s,
+                types::CreateOrderRequest::builder()
+                    .amount(100)
+                    .currency("INR")
+                    .notes(Some(notes)),
+            )
+            .await,
+            s,
+        )
+    })
+    .await;
+    assert_eq!((field.as_str(), value.as_str()), ("notes", "16 keys"));
+}
+
+#[tokio::test]
+async fn note_longer_than_256() {
+    let notes = Notes::new().with("address", "x".repeat(257));
+    let (field, value, _) = refused(|s| async move {
+        let result = async {
+            common::razorpay(&s)
+                .update_order()
+                .order_id("order_1")
+                .body(types::UpdateOrderRequest { notes })
+                .send()
+                .await?;
+            Ok(())
+        }
+        .await;
+        (result, s)
+    })
+    .await;
+    assert_eq!(field, "notes.address");
+    assert_eq!(value.len(), 257);
+}
+
+#[tokio::test]
+async fn count_above_100() {
+    let (field, value, _) = refused(|s| async move {
+        let result = async {
+            common::razorpay(&s)
+                .list_payments()
+                .count(std::num::NonZeroU64::new(101).unwrap())
+                .send()
+                .await?;
+            Ok(())
+        }
+        .await;
+        (result, s)
+    })
+    .await;
+    assert_eq!((field.as_str(), value.as_str()), ("count", "101"));
+}
+
+#[tokio::test]
+async fn empty_payment_id() {
+    let (field, value, _) = refused(|s| async move {
+        let result = async {
+            common::razorpay(&s)
+                .capture_payment()
+                .payment_id("")
+                .body(
+                    types::CapturePaymentRequest::builder()
+                        .amount(100)
+                        .currency("INR"),
+                )
+                .send()
+                .await?;
+            Ok(())
+        }
+        .await;
+        (result, s)
+    })
+    .await;
+    assert_eq!((field.as_str(), value.as_str()), ("payment_id", ""));
+}
+
+async fn ippopay_order(server: &MockServer, amount: &str) -> Result<(), Error> {
+    common::ippopay(server)
+        .create_order()
+        .body(
+            ippo::CreateOrderRequest::builder()
+                .amount(amount.parse::<paygate::ippopay::Rupees>().unwrap()),
+        )
+        .send()
+        .await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn ippopay_amount_must_be_positive() {
+    for amount in ["0", "0.00", "-5.00"] {
+        let (field, value, _) =
+            refused(|s| async move { (ippopay_order(&s, amount).await, s) }).await;
+        assert_eq!((field.as_str(), value.as_str()), ("amount", amount));
+    }
+}
+
+#[tokio::test]
+async fn ippopay_amount_has_at_most_two_decimals() {
+    let (field, value, reason) =
+        refused(|s| async move { (ippopay_order(&s, "10.005").await, s) }).await;
+    assert_eq!((field.as_str(), value.as_str()), ("amount", "10.005"));
+    assert!(reason.contains("2 decimal"), "{reason}");
+}
+
+#[tokio::test]
+async fn ippopay_trailing_zeros_are_not_extra_decimals() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/order/create");
+            then.status(200).body(r#"{"success":true,"message":"ok","data":{"order":{"order_id":"o@1","amount":10.500,"status":"created"}}}"#);
+        })
+        .await;
+    ippopay_order(&server, "10.500").await.unwrap();
+    mock.assert_async().await;
+}
+
+#[tokio::test]
+async fn empty_ippopay_order_id() {
+    let (field, _, _) = refused(|s| async move {
+        let result = async {
+            common::ippopay(&s)
+                .fetch_order()
+                .order_id("")
+                .send()
+                .await?;
+            Ok(())
+        }
+        .await;
+        (result, s)
+    })
+    .await;
+    assert_eq!(field, "order_id");
+}

@@ -18,6 +18,7 @@
 //! ```
 
 mod notes;
+pub mod signature;
 
 use std::fmt;
 use std::ops::Deref;

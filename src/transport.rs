@@ -36,12 +36,17 @@ impl Gateway {
         }
     }
 
-    /// Headers that make a POST safe to repeat: the server applies it at most once.
-    fn idempotency_header(self) -> Option<&'static str> {
+    /// Header that makes a POST safe to repeat: the server applies it at most once.
+    pub(crate) fn idempotency_header(self) -> Option<&'static str> {
         match self {
             Self::Razorpay => Some("x-refund-idempotency"),
             Self::Ippopay => None,
         }
+    }
+
+    /// Operations that accept [`Self::idempotency_header`].
+    fn takes_idempotency_key(self, operation_id: &str) -> bool {
+        matches!((self, operation_id), (Self::Razorpay, "refund_payment"))
     }
 }
 
@@ -179,6 +184,25 @@ impl Transport {
             };
             tokio::time::sleep(self.retry.backoff(attempt, retry_after)).await;
             attempt += 1;
+        }
+    }
+
+    /// When retries are on, gives an operation that accepts an idempotency key one if the
+    /// caller did not: every attempt of this request then carries the same key, so the gateway
+    /// applies it at most once.
+    pub(crate) fn add_idempotency_key(&self, operation_id: &str, request: &mut reqwest::Request) {
+        let Some(header) = self.gateway.idempotency_header() else {
+            return;
+        };
+        if self.retry.max_attempts > 1
+            && self.gateway.takes_idempotency_key(operation_id)
+            && !request.headers().contains_key(header)
+        {
+            let key: String = std::iter::repeat_with(fastrand::alphanumeric)
+                .take(24)
+                .collect();
+            let value = HeaderValue::from_str(&format!("paygate_{key}")).expect("alphanumeric");
+            request.headers_mut().insert(header, value);
         }
     }
 

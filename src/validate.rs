@@ -66,7 +66,10 @@ pub(crate) fn check(
         None => BTreeMap::new(),
     };
     match gateway {
-        Gateway::Razorpay => razorpay(operation_id, request.url(), &body),
+        Gateway::Razorpay => {
+            idempotency_key(request)?;
+            razorpay(operation_id, request.url(), &body)
+        }
         Gateway::Ippopay => ippopay(&body),
     }
 }
@@ -82,6 +85,26 @@ fn check_path(template: &str, path: &str) -> Result<(), Invalid> {
         {
             return Err(Invalid::new(name, value, "must not be empty"));
         }
+    }
+    Ok(())
+}
+
+/// Razorpay's idempotency keys: at least 10 of `[A-Za-z0-9_-]`.
+fn idempotency_key(request: &reqwest::Request) -> Result<(), Invalid> {
+    let Some(header) = Gateway::Razorpay.idempotency_header() else {
+        return Ok(());
+    };
+    let Some(value) = request.headers().get(header) else {
+        return Ok(());
+    };
+    let text = String::from_utf8_lossy(value.as_bytes());
+    let allowed = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    if text.chars().count() < 10 || !text.chars().all(allowed) {
+        return Err(Invalid::new(
+            "X-Refund-Idempotency",
+            text,
+            "at least 10 characters of A-Z, a-z, 0-9, _ and -",
+        ));
     }
     Ok(())
 }

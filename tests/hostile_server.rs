@@ -286,3 +286,88 @@ async fn rate_limited_get_is_retried() {
     assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
     mock.assert_calls_async(3).await;
 }
+
+#[tokio::test]
+async fn retried_refund_carries_one_generated_idempotency_key() {
+    let server = MockServer::start_async().await;
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let record = seen.clone();
+    let mock = server
+        .mock_async(move |when, then| {
+            when.method(POST)
+                .path("/payments/pay_1/refund")
+                .is_true(move |req| {
+                    let key = req
+                        .headers()
+                        .get("x-refund-idempotency")
+                        .map(|v| v.to_str().unwrap_or_default().to_owned());
+                    record.lock().unwrap().extend(key);
+                    true
+                });
+            then.status(503);
+        })
+        .await;
+    let err = retrying(&server)
+        .refund_payment()
+        .payment_id("pay_1")
+        .body(razorpay::types::RefundPaymentRequest::builder())
+        .send()
+        .await
+        .map_err(Error::from)
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    mock.assert_calls_async(3).await;
+    let seen = seen.lock().unwrap();
+    assert!(!seen.is_empty(), "every attempt carried a key");
+    assert!(
+        seen.iter().all(|k| k == &seen[0]),
+        "one key for all attempts: {seen:?}"
+    );
+    assert!(
+        seen[0].len() >= 10
+            && seen[0]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_'),
+        "{}",
+        seen[0]
+    );
+}
+
+#[tokio::test]
+async fn a_callers_idempotency_key_is_sent_as_given() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/payments/pay_1/refund").header("x-refund-idempotency", "order42-refund-1");
+            then.status(200).body(r#"{"id":"rfnd_1","entity":"refund","amount":100,"payment_id":"pay_1","created_at":1}"#);
+        })
+        .await;
+    retrying(&server)
+        .refund_payment()
+        .payment_id("pay_1")
+        .x_refund_idempotency("order42-refund-1")
+        .body(razorpay::types::RefundPaymentRequest::builder())
+        .send()
+        .await
+        .unwrap();
+    mock.assert_async().await;
+}
+
+#[tokio::test]
+async fn without_retries_no_key_is_invented() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/payments/pay_1/refund").header_missing("x-refund-idempotency");
+            then.status(200).body(r#"{"id":"rfnd_1","entity":"refund","amount":100,"payment_id":"pay_1","created_at":1}"#);
+        })
+        .await;
+    common::razorpay(&server)
+        .refund_payment()
+        .payment_id("pay_1")
+        .body(razorpay::types::RefundPaymentRequest::builder())
+        .send()
+        .await
+        .unwrap();
+    mock.assert_async().await;
+}

@@ -216,3 +216,26 @@ async fn empty_ippopay_order_id() {
     .await;
     assert_eq!(field, "order_id");
 }
+
+#[tokio::test]
+async fn malformed_idempotency_key() {
+    let (field, value, _) = refused(|s| async move {
+        let result = async {
+            common::razorpay(&s)
+                .refund_payment()
+                .payment_id("pay_1")
+                .x_refund_idempotency("has space!")
+                .body(types::RefundPaymentRequest::builder())
+                .send()
+                .await?;
+            Ok(())
+        }
+        .await;
+        (result, s)
+    })
+    .await;
+    assert_eq!(
+        (field.as_str(), value.as_str()),
+        ("X-Refund-Idempotency", "has space!")
+    );
+}

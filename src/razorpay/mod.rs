@@ -18,7 +18,9 @@
 //! ```
 
 mod notes;
+pub mod pagination;
 pub mod signature;
+pub mod webhook;
 
 use std::fmt;
 use std::ops::Deref;
@@ -102,7 +104,9 @@ impl ClientHooks<Transport> for generated::Client {
             generated::OPERATION_PATHS,
             request,
         )
-        .map_err(crate::validate::Invalid::into_progenitor)
+        .map_err(crate::validate::Invalid::into_progenitor)?;
+        self.inner().add_idempotency_key(info.operation_id, request);
+        Ok(())
     }
 
     async fn exec(

@@ -1,0 +1,74 @@
+//! A Razorpay webhook endpoint with axum: verify the signature over the raw body, parse only
+//! then, and handle each event once even when Razorpay redelivers it.
+//!
+//! ```sh
+//! RAZORPAY_WEBHOOK_SECRET=... cargo run --example razorpay_webhook
+//! ```
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use paygate::razorpay::signature::{WebhookError, verify_and_parse_webhook};
+use paygate::razorpay::types::{WebhookEvent, WebhookEventName};
+use paygate::razorpay::webhook::{Deduplicator, EVENT_ID_HEADER, SIGNATURE_HEADER};
+
+struct App {
+    webhook_secret: String,
+    seen: Deduplicator,
+}
+
+/// `Bytes` is the body exactly as received: the signature is over these bytes, so the handler
+/// must not extract `Json<...>` (which would parse before verifying and lose the raw bytes).
+async fn razorpay_webhook(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> StatusCode {
+    let Some(signature) = headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok()) else {
+        return StatusCode::BAD_REQUEST;
+    };
+    let event: WebhookEvent = match verify_and_parse_webhook(&app.webhook_secret, &body, signature)
+    {
+        Ok(event) => event,
+        Err(WebhookError::Signature(_)) => return StatusCode::UNAUTHORIZED,
+        Err(WebhookError::Parse(_)) => return StatusCode::BAD_REQUEST,
+    };
+    if let Some(id) = headers.get(EVENT_ID_HEADER).and_then(|v| v.to_str().ok())
+        && !app.seen.first_delivery(id)
+    {
+        // A redelivery: acknowledge it again without doing the work twice.
+        return StatusCode::OK;
+    }
+    match &event.event {
+        WebhookEventName::PaymentCaptured | WebhookEventName::OrderPaid => {
+            if let Some(payment) = &event.payload.payment {
+                println!(
+                    "paid: {} ({} paise)",
+                    payment.entity.id, payment.entity.amount
+                );
+            }
+        }
+        WebhookEventName::PaymentFailed => println!("payment failed"),
+        other => println!("ignored event {other}"),
+    }
+    StatusCode::OK
+}
+
+#[tokio::main]
+async fn main() -> std::io::Result<()> {
+    let webhook_secret = std::env::var("RAZORPAY_WEBHOOK_SECRET")
+        .map_err(|_| std::io::Error::other("set RAZORPAY_WEBHOOK_SECRET"))?;
+    let app = Arc::new(App {
+        webhook_secret,
+        seen: Deduplicator::new(10_000),
+    });
+    let router = Router::new()
+        .route("/webhooks/razorpay", post(razorpay_webhook))
+        .with_state(app);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
+    axum::serve(listener, router).await
+}

@@ -187,10 +187,26 @@ impl Transport {
         }
     }
 
+    /// Progenitor's pre hook: refuses bad input before it is sent (see [`crate::validate`]),
+    /// then adds an idempotency key where one is needed. `paths` is the generated
+    /// `OPERATION_PATHS`.
+    #[allow(clippy::result_large_err)] // the error type progenitor's pre hook must return
+    pub(crate) fn prepare<E>(
+        &self,
+        operation_id: &str,
+        paths: &[(&str, &str)],
+        request: &mut reqwest::Request,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        crate::validate::check(self.gateway, operation_id, paths, request)
+            .map_err(crate::validate::Invalid::into_progenitor)?;
+        self.add_idempotency_key(operation_id, request);
+        Ok(())
+    }
+
     /// When retries are on, gives an operation that accepts an idempotency key one if the
     /// caller did not: every attempt of this request then carries the same key, so the gateway
     /// applies it at most once.
-    pub(crate) fn add_idempotency_key(&self, operation_id: &str, request: &mut reqwest::Request) {
+    fn add_idempotency_key(&self, operation_id: &str, request: &mut reqwest::Request) {
         let Some(header) = self.gateway.idempotency_header() else {
             return;
         };
@@ -245,8 +261,7 @@ impl Transport {
 
     /// Progenitor's post hook: a response that the generated code would mis-report (losing its
     /// status) is handed back as `UnexpectedResponse`, which keeps status and body.
-    // The error type is the one progenitor's post hook must return.
-    #[allow(clippy::result_large_err)]
+    #[allow(clippy::result_large_err)] // the error type progenitor's post hook must return
     pub(crate) fn check<E>(
         &self,
         result: &reqwest::Result<reqwest::Response>,

@@ -85,13 +85,8 @@ impl ClientHooks<Transport> for generated::Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        crate::validate::check(
-            Gateway::Ippopay,
-            info.operation_id,
-            generated::OPERATION_PATHS,
-            request,
-        )
-        .map_err(crate::validate::Invalid::into_progenitor)
+        self.inner()
+            .prepare(info.operation_id, generated::OPERATION_PATHS, request)
     }
 
     async fn exec(

@@ -98,15 +98,8 @@ impl ClientHooks<Transport> for generated::Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        crate::validate::check(
-            Gateway::Razorpay,
-            info.operation_id,
-            generated::OPERATION_PATHS,
-            request,
-        )
-        .map_err(crate::validate::Invalid::into_progenitor)?;
-        self.inner().add_idempotency_key(info.operation_id, request);
-        Ok(())
+        self.inner()
+            .prepare(info.operation_id, generated::OPERATION_PATHS, request)
     }
 
     async fn exec(

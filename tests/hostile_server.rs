@@ -371,3 +371,162 @@ async fn without_retries_no_key_is_invented() {
         .unwrap();
     mock.assert_async().await;
 }
+
+/// A raw loopback server that promises 1000 bytes, sends 20, and closes the connection.
+async fn reset_mid_body_server() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let accepted = std::sync::Arc::new(AtomicUsize::new(0));
+    let counter = accepted.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            counter.fetch_add(1, Ordering::SeqCst);
+            let mut request = [0u8; 4096];
+            let _ = socket.read(&mut request).await;
+            let _ = socket
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{\"id\":\"order_1\",\"en")
+                .await;
+            drop(socket);
+        }
+    });
+    (url, accepted)
+}
+
+#[tokio::test]
+async fn connection_reset_mid_body_is_an_interrupted_transfer() {
+    let (url, accepted) = reset_mid_body_server().await;
+    let client = razorpay::Client::builder("k", "s")
+        .base_url(&url)
+        .allow_insecure_http()
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = fetch(&client).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                kind: TransportKind::Interrupted,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.is_retryable());
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn json_null_and_json_array_are_decode_errors() {
+    for body in ["null", "[]", r#"{"id":"order_1"}"#] {
+        let server = MockServer::start_async().await;
+        server
+            .mock_async(|when, then| {
+                when.path("/orders/order_1");
+                then.status(200).body(body);
+            })
+            .await;
+        let err = fetch(&common::razorpay(&server)).await.unwrap_err();
+        assert!(matches!(err, Error::Decode { .. }), "{body}: {err:?}");
+        assert_eq!(err.body_prefix().as_deref(), Some(body));
+    }
+}
+
+#[tokio::test]
+async fn post_that_times_out_is_not_sent_again() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/payments/pay_1/capture");
+            then.status(200)
+                .body("{}")
+                .delay(Duration::from_millis(600));
+        })
+        .await;
+    let client = razorpay::Client::builder("k", "s")
+        .base_url(server.base_url())
+        .allow_insecure_http()
+        .timeout(Duration::from_millis(150))
+        .build()
+        .unwrap();
+    let err = client
+        .capture_payment()
+        .payment_id("pay_1")
+        .body(
+            razorpay::types::CapturePaymentRequest::builder()
+                .amount(100)
+                .currency("INR"),
+        )
+        .send()
+        .await
+        .map_err(Error::from)
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                kind: TransportKind::Timeout,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    // The capture may have reached Razorpay: sending it again could capture twice.
+    mock.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn get_that_times_out_is_retried() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.path("/orders/order_1");
+            then.status(200)
+                .body(ORDER)
+                .delay(Duration::from_millis(600));
+        })
+        .await;
+    let client = razorpay::Client::builder("k", "s")
+        .base_url(server.base_url())
+        .allow_insecure_http()
+        .timeout(Duration::from_millis(150))
+        .retry_policy(RetryPolicy {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(1),
+            max_backoff: Duration::from_millis(5),
+        })
+        .build()
+        .unwrap();
+    let err = fetch(&client).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                kind: TransportKind::Timeout,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    mock.assert_calls_async(3).await;
+}
+
+#[tokio::test]
+async fn documented_404_decodes() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/orders/order_1");
+            then.status(404).body(r#"{"error":{"code":"BAD_REQUEST_ERROR","description":"The id provided does not exist","field":null}}"#);
+        })
+        .await;
+    let err = fetch(&common::razorpay(&server)).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
+    assert_eq!(
+        err.razorpay().unwrap().description,
+        "The id provided does not exist"
+    );
+    assert!(err.is_bad_request() && !err.is_retryable());
+}

@@ -160,3 +160,45 @@ fn operation_paths(spec: &openapiv3::OpenAPI) -> syn::Item {
         pub const OPERATION_PATHS: &[(&str, &str)] = &[#((#ids, #paths)),*];
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(paths: &str, schemas: &str) -> openapiv3::OpenAPI {
+        let text = format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n{paths}\ncomponents:\n  schemas:\n{schemas}"
+        );
+        serde_yaml_ng::from_str(&text).expect("test spec parses")
+    }
+
+    const A_AND_B: &str = "    A: {type: object, properties: {a: {type: string}}}\n    B: {type: object, properties: {b: {type: string}}}\n";
+
+    #[test]
+    fn a_spec_progenitor_would_assert_on_names_file_and_operation() {
+        let spec = spec(
+            "  /things:\n    get:\n      operationId: list_things\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/A'}}}}\n        '201': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/B'}}}}",
+            A_AND_B,
+        );
+        let err = generate_from(&APIS[0], Path::new("openapi/things.yaml"), &spec).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "openapi/things.yaml: paths./things.get: 2 different success response schemas; progenitor needs one"
+        );
+    }
+
+    #[test]
+    fn an_open_enum_value_that_cannot_be_a_variant_is_reported() {
+        let spec = spec(
+            "  {}",
+            "    Kind:\n      anyOf:\n        - {type: string, enum: [a-b, a_b]}\n        - {type: string}\n",
+        );
+        let err = generate_from(&APIS[0], Path::new("s.yaml"), &spec).unwrap_err();
+        assert!(
+            err.to_string().contains(
+                "components.schemas.Kind: values \"a-b\" and \"a_b\" both become variant `AB`"
+            ),
+            "{err}"
+        );
+    }
+}

@@ -6,21 +6,29 @@ mod common;
 use std::time::Duration;
 
 use httpmock::prelude::*;
-use paygate::transport::RetryPolicy;
+use paygate::transport::{ClientBuilder, RetryPolicy};
 use paygate::{Error, TransportKind, razorpay};
 
 /// Retries on, with backoffs short enough for a test.
+const FAST_RETRIES: RetryPolicy = RetryPolicy {
+    max_attempts: 3,
+    initial_backoff: Duration::from_millis(5),
+    max_backoff: Duration::from_millis(50),
+};
+
+/// A client for the loopback `base_url`, configured further by `configure`.
+fn client_at(
+    base_url: impl Into<String>,
+    configure: impl FnOnce(ClientBuilder<razorpay::Client>) -> ClientBuilder<razorpay::Client>,
+) -> razorpay::Client {
+    let builder = razorpay::Client::builder(common::RAZORPAY_KEY_ID, common::RAZORPAY_KEY_SECRET)
+        .base_url(base_url)
+        .allow_insecure_http();
+    configure(builder).build().unwrap()
+}
+
 fn retrying(server: &MockServer) -> razorpay::Client {
-    razorpay::Client::builder(common::RAZORPAY_KEY_ID, common::RAZORPAY_KEY_SECRET)
-        .base_url(server.base_url())
-        .allow_insecure_http()
-        .retry_policy(RetryPolicy {
-            max_attempts: 3,
-            initial_backoff: Duration::from_millis(5),
-            max_backoff: Duration::from_millis(50),
-        })
-        .build()
-        .unwrap()
+    client_at(server.base_url(), |b| b.retry_policy(FAST_RETRIES))
 }
 
 async fn fetch(client: &razorpay::Client) -> Result<razorpay::types::Order, Error> {
@@ -155,13 +163,10 @@ async fn slow_headers_beyond_the_timeout_are_a_timeout() {
                 .delay(Duration::from_millis(800));
         })
         .await;
-    let client = razorpay::Client::builder("k", "s")
-        .base_url(server.base_url())
-        .allow_insecure_http()
-        .timeout(Duration::from_millis(200))
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let client = client_at(server.base_url(), |b| {
+        b.timeout(Duration::from_millis(200))
+            .retry_policy(RetryPolicy::none())
+    });
     let err = fetch(&client).await.unwrap_err();
     assert!(
         matches!(
@@ -184,12 +189,9 @@ async fn connection_refused_is_a_connect_error() {
         .local_addr()
         .unwrap()
         .port();
-    let client = razorpay::Client::builder("k", "s")
-        .base_url(format!("http://127.0.0.1:{port}"))
-        .allow_insecure_http()
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let client = client_at(format!("http://127.0.0.1:{port}"), |b| {
+        b.retry_policy(RetryPolicy::none())
+    });
     let err = fetch(&client).await.unwrap_err();
     assert!(
         matches!(
@@ -397,12 +399,7 @@ async fn reset_mid_body_server() -> (String, std::sync::Arc<std::sync::atomic::A
 #[tokio::test]
 async fn connection_reset_mid_body_is_an_interrupted_transfer() {
     let (url, accepted) = reset_mid_body_server().await;
-    let client = razorpay::Client::builder("k", "s")
-        .base_url(&url)
-        .allow_insecure_http()
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let client = client_at(&url, |b| b.retry_policy(RetryPolicy::none()));
     let err = fetch(&client).await.unwrap_err();
     assert!(
         matches!(
@@ -445,12 +442,7 @@ async fn post_that_times_out_is_not_sent_again() {
                 .delay(Duration::from_millis(600));
         })
         .await;
-    let client = razorpay::Client::builder("k", "s")
-        .base_url(server.base_url())
-        .allow_insecure_http()
-        .timeout(Duration::from_millis(150))
-        .build()
-        .unwrap();
+    let client = client_at(server.base_url(), |b| b.timeout(Duration::from_millis(150)));
     let err = client
         .capture_payment()
         .payment_id("pay_1")
@@ -488,17 +480,13 @@ async fn get_that_times_out_is_retried() {
                 .delay(Duration::from_millis(600));
         })
         .await;
-    let client = razorpay::Client::builder("k", "s")
-        .base_url(server.base_url())
-        .allow_insecure_http()
-        .timeout(Duration::from_millis(150))
-        .retry_policy(RetryPolicy {
-            max_attempts: 3,
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(5),
-        })
-        .build()
-        .unwrap();
+    let client = client_at(server.base_url(), |b| {
+        b.timeout(Duration::from_millis(150))
+            .retry_policy(RetryPolicy {
+                initial_backoff: Duration::from_millis(1),
+                ..FAST_RETRIES
+            })
+    });
     let err = fetch(&client).await.unwrap_err();
     assert!(
         matches!(

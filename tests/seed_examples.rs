@@ -1,8 +1,8 @@
-//! Every valid JSON example in the source documents (`../shared/seeds/`) decodes into the
-//! generated type it documents. The examples are found by scanning the documents for JSON
-//! objects (including the code blocks embedded as strings in the readme.io export) and sorted
-//! by shape: `entity` names the Razorpay type, `error` the error body, `success` an Ippopay
-//! envelope, anything else is a request body.
+//! Every valid JSON example in the source documents (copied into `tests/fixtures/seeds/`; its
+//! README says where each came from) decodes into the generated type it documents. The examples
+//! are found by scanning the documents for JSON objects (including the code blocks embedded as
+//! strings in the readme.io export) and sorted by shape: `entity` names the Razorpay type,
+//! `error` the error body, `success` an Ippopay envelope, anything else is a request body.
 
 use paygate::{ippopay, razorpay};
 use serde::de::DeserializeOwned;
@@ -22,9 +22,8 @@ const IPPOPAY_SEED: &str = "000_45d7a33b8294f742.txt";
 const KNOWN_BROKEN: [&str; 1] = ["pay_19btGlBig6xZ2f"];
 
 fn seed(name: &str) -> String {
-    let path = format!("{}/../shared/seeds/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{path}: {e} (shared/ must sit beside the checkout)"))
+    let path = format!("{}/tests/fixtures/seeds/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 /// Every JSON object in `text` with at least two keys, outermost first; readme.io code blocks

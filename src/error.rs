@@ -233,19 +233,16 @@ pub(crate) fn from_progenitor<E>(
             kind: TransportKind::of(&source),
             source,
         },
-        P::InvalidRequest(message) => invalid_request(&message),
-        P::Custom(message) => match crate::validate::Invalid::from_message(&message) {
-            Some(invalid) => Error::InvalidRequest {
-                field: invalid.field,
-                value: invalid.value,
-                reason: invalid.reason,
-            },
-            None => Error::InvalidRequest {
-                field: String::new(),
-                value: String::new(),
-                reason: message,
-            },
-        },
+        P::InvalidRequest(message) | P::Custom(message) => {
+            match crate::validate::Invalid::from_message(&message) {
+                Some(invalid) => Error::InvalidRequest {
+                    field: invalid.field,
+                    value: invalid.value,
+                    reason: invalid.reason,
+                },
+                None => invalid_request(&message),
+            }
+        }
     }
 }
 

@@ -5,10 +5,13 @@
 //! crate adds what it cannot do alone:
 //! - [`compat`] rejects, with the file and the operation named, the spec shapes progenitor
 //!   would otherwise `assert!` on without saying where;
-//! - [`open_enum`] gives every open enum of the spec a Rust enum with a catch-all variant.
+//! - [`open_enum`] gives every open enum of the spec a Rust enum with a catch-all variant;
+//! - [`path_params`] refuses, in every generated `send`, a path parameter that would change
+//!   the endpoint (`..`, `.`, blank), while its raw value is still known.
 
 pub mod compat;
 pub mod open_enum;
+pub mod path_params;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -143,6 +146,8 @@ pub fn generate_from(
     let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| fail(vec![format!("generated code does not parse: {e}")]))?;
     open_enum::inject(&mut file, &open_enums)
+        .map_err(|e| fail(vec![format!("generated code: {e}")]))?;
+    path_params::inject(&mut file, &path_params::collect(spec))
         .map_err(|e| fail(vec![format!("generated code: {e}")]))?;
     file.items.push(operation_paths(spec));
     Ok(prettyplease::unparse(&file))

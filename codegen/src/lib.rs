@@ -193,6 +193,24 @@ mod tests {
     }
 
     #[test]
+    fn every_path_parameter_is_checked_before_the_url_is_built() {
+        let spec = spec(
+            "  /things/{thing_id}/parts/{part_id}:\n    get:\n      operationId: fetch_part\n      parameters:\n        - {name: thing_id, in: path, required: true, schema: {type: string}}\n        - {name: part_id, in: path, required: true, schema: {type: string}}\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/A'}}}}",
+            A_AND_B,
+        );
+        let source = generate_from(&APIS[0], Path::new("s.yaml"), &spec).unwrap();
+        let send = &source[source.find("pub async fn send").unwrap()..];
+        let url = send.find("let url").unwrap();
+        for name in ["thing_id", "part_id"] {
+            let check = format!("crate::validate::path_parameter(\"{name}\", &{name}.to_string())");
+            let at = send
+                .find(&check)
+                .unwrap_or_else(|| panic!("no check for {name}:\n{send}"));
+            assert!(at < url, "{name} is checked after the URL is built");
+        }
+    }
+
+    #[test]
     fn an_open_enum_value_that_cannot_be_a_variant_is_reported() {
         let spec = spec(
             "  {}",

@@ -138,11 +138,13 @@ impl Error {
         }
     }
 
-    /// Whether sending the same request again may succeed and is safe: rate limiting, a
-    /// gateway failure status, a connection that never opened, or a timeout or broken
-    /// connection on a request that is safe to repeat (a GET, or a POST with an idempotency
-    /// key). A POST without one (create order, capture) interrupted after it was sent is not:
-    /// the gateway may have acted on it, so check (e.g. fetch by receipt) before sending again.
+    /// Whether sending the same request again may succeed. For a transport failure it also
+    /// says whether that is safe: always after a connection that never opened; after a timeout
+    /// or a broken connection only for a request that is safe to repeat (a GET, or a POST with
+    /// an idempotency key). A POST without one (create order, capture) interrupted after it was
+    /// sent is not retryable: the gateway may have acted on it, so look it up (e.g. by receipt)
+    /// before sending it again. For an error status it says that the status asks for a retry
+    /// (429, 500, 502, 503, 504).
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Transport {
@@ -263,7 +265,7 @@ pub(crate) fn from_progenitor<E>(
                 .then(|| response.headers().get(reqwest::header::LOCATION))
                 .flatten()
                 .map(|l| String::from_utf8_lossy(l.as_bytes()).into_owned());
-            if location.is_some() || status.is_redirection() {
+            if status.is_redirection() {
                 return Error::UnexpectedResponse {
                     status,
                     body,

@@ -167,7 +167,8 @@ async fn call(
 #[tokio::test]
 async fn no_path_parameter_value_can_change_the_endpoint() {
     let operations = spec_operations();
-    assert_eq!(operations.len(), 19, "{operations:?}");
+    // Both specs were read (19 operations when this was written); a new one panics in `call`.
+    assert!(operations.len() >= 19, "{operations:?}");
     let with_parameters: BTreeSet<_> = operations
         .iter()
         .filter(|(_, params)| !params.is_empty())
@@ -187,10 +188,9 @@ async fn no_path_parameter_value_can_change_the_endpoint() {
 
     let mut checked = 0;
     for ((api, id), parameters) in &operations {
-        // Every operation is callable (the match above knows it) ...
-        let none = BTreeMap::new();
+        // Every operation is known to `call` (which panics otherwise) ...
         if parameters.is_empty() {
-            let _ = call(&rzp, &ippo, api, id, &none).await;
+            let _ = call(&rzp, &ippo, api, id, &BTreeMap::new()).await;
             continue;
         }
         // ... and each of its path parameters refuses each bad value.

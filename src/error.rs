@@ -27,8 +27,13 @@ pub enum Error {
     /// Ippopay answered `{"success": false, "message": ...}`, possibly with HTTP 200.
     Ippopay { status: StatusCode, message: String },
     /// A response whose body is not the gateway's JSON (an HTML page from a proxy, an empty or
-    /// truncated body) or an error status without the documented error body.
-    UnexpectedResponse { status: StatusCode, body: Bytes },
+    /// truncated body), an error status without the documented error body, or a redirect
+    /// (never followed: payment APIs do not redirect), with its `Location` header.
+    UnexpectedResponse {
+        status: StatusCode,
+        body: Bytes,
+        location: Option<String>,
+    },
     /// The response body was larger than the client's limit (`ClientBuilder::max_response_bytes`).
     ResponseTooLarge { status: StatusCode, limit: usize },
     /// A success response whose JSON does not have the documented shape.
@@ -40,6 +45,9 @@ pub enum Error {
     Transport {
         kind: TransportKind,
         source: reqwest::Error,
+        /// Whether the request was safe to send again whatever the gateway did with it: a GET,
+        /// or a POST carrying an idempotency key.
+        repeatable: bool,
     },
     /// The request was refused before it was sent: `field` had `value`, which is not allowed.
     InvalidRequest {
@@ -87,6 +95,14 @@ impl Error {
         }
     }
 
+    /// The `Location` of a redirect the client refused to follow.
+    pub fn location(&self) -> Option<&str> {
+        match self {
+            Self::UnexpectedResponse { location, .. } => location.as_deref(),
+            _ => None,
+        }
+    }
+
     /// Razorpay's error details, when the body was its documented error.
     pub fn razorpay(&self) -> Option<&RazorpayError> {
         match self {
@@ -122,12 +138,22 @@ impl Error {
         }
     }
 
-    /// Whether repeating the same request later may succeed (rate limiting, a gateway or
-    /// network failure). Whether it is *safe* to repeat depends on the operation: see
-    /// [`crate::transport::RetryPolicy`].
+    /// Whether sending the same request again may succeed. For a transport failure it also
+    /// says whether that is safe: always after a connection that never opened; after a timeout
+    /// or a broken connection only for a request that is safe to repeat (a GET, or a POST with
+    /// an idempotency key). A POST without one (create order, capture) interrupted after it was
+    /// sent is not retryable: the gateway may have acted on it, so look it up (e.g. by receipt)
+    /// before sending it again. For an error status it says that the status asks for a retry
+    /// (429, 500, 502, 503, 504).
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::Transport { kind, .. } => *kind != TransportKind::Other,
+            Self::Transport {
+                kind, repeatable, ..
+            } => match kind {
+                TransportKind::Connect => true,
+                TransportKind::Timeout | TransportKind::Interrupted => *repeatable,
+                TransportKind::Other => false,
+            },
             _ => self
                 .status()
                 .is_some_and(crate::transport::is_retryable_status),
@@ -163,8 +189,16 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Self::Ippopay { status, message } => write!(f, "Ippopay error {status}: {message}"),
-            Self::UnexpectedResponse { status, body } => {
-                write!(f, "unexpected response {status}: {:?}", prefix(body))
+            Self::UnexpectedResponse {
+                status,
+                body,
+                location,
+            } => {
+                write!(f, "unexpected response {status}")?;
+                if let Some(location) = location {
+                    write!(f, " (redirect to {location:?}, not followed)")?;
+                }
+                write!(f, ": {:?}", prefix(body))
             }
             Self::Decode { body, source } => {
                 write!(
@@ -176,7 +210,9 @@ impl fmt::Display for Error {
             Self::ResponseTooLarge { status, limit } => {
                 write!(f, "response {status} is larger than the {limit}-byte limit")
             }
-            Self::Transport { kind, source } => write!(f, "transport error ({kind:?}): {source}"),
+            Self::Transport { kind, source, .. } => {
+                write!(f, "transport error ({kind:?}): {source}")
+            }
             Self::InvalidRequest {
                 field,
                 value,
@@ -224,28 +260,45 @@ pub(crate) fn from_progenitor<E>(
                 .get::<BufferedBody>()
                 .map(|b| b.0.clone())
                 .unwrap_or_default();
-            api_error(status, &body).unwrap_or(Error::UnexpectedResponse { status, body })
+            let location = status
+                .is_redirection()
+                .then(|| response.headers().get(reqwest::header::LOCATION))
+                .flatten()
+                .map(|l| String::from_utf8_lossy(l.as_bytes()).into_owned());
+            if status.is_redirection() {
+                return Error::UnexpectedResponse {
+                    status,
+                    body,
+                    location,
+                };
+            }
+            api_error(status, &body).unwrap_or(Error::UnexpectedResponse {
+                status,
+                body,
+                location: None,
+            })
         }
         P::InvalidResponsePayload(body, source) => Error::Decode { body, source },
-        P::CommunicationError(source)
-        | P::ResponseBodyError(source)
-        | P::InvalidUpgrade(source) => Error::Transport {
-            kind: TransportKind::of(&source),
-            source,
-        },
-        P::InvalidRequest(message) => invalid_request(&message),
-        P::Custom(message) => match crate::validate::Invalid::from_message(&message) {
-            Some(invalid) => Error::InvalidRequest {
-                field: invalid.field,
-                value: invalid.value,
-                reason: invalid.reason,
-            },
-            None => Error::InvalidRequest {
-                field: String::new(),
-                value: String::new(),
-                reason: message,
-            },
-        },
+        P::CommunicationError(mut source)
+        | P::ResponseBodyError(mut source)
+        | P::InvalidUpgrade(mut source) => {
+            let repeatable = crate::transport::take_repeatable_mark(&mut source);
+            Error::Transport {
+                kind: TransportKind::of(&source),
+                source,
+                repeatable,
+            }
+        }
+        P::InvalidRequest(message) | P::Custom(message) => {
+            match crate::validate::Invalid::from_message(&message) {
+                Some(invalid) => Error::InvalidRequest {
+                    field: invalid.field,
+                    value: invalid.value,
+                    reason: invalid.reason,
+                },
+                None => invalid_request(&message),
+            }
+        }
     }
 }
 

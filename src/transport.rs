@@ -11,6 +11,8 @@ use progenitor_client::OperationInfo;
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
 
+use tracing::Instrument;
+
 use crate::Error;
 
 /// Default time allowed to establish a connection.
@@ -33,6 +35,14 @@ impl Gateway {
         match self {
             Self::Razorpay => "https://api.razorpay.com/v1",
             Self::Ippopay => "https://api.ippopay.com/v1",
+        }
+    }
+
+    /// What the gateway calls the two halves of its key pair, for errors and `Debug`.
+    fn credential_names(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Razorpay => ("key_id", "key_secret"),
+            Self::Ippopay => ("public_key", "secret_key"),
         }
     }
 
@@ -140,44 +150,69 @@ impl Transport {
             method = %request.method(),
             path = request.url().path(),
         );
-        let _enter = span.enter();
+        // Instrumented, not entered: a guard held across `.await` would put whatever else runs
+        // on this thread meanwhile inside this request's span.
+        self.send_with_retries(client, request)
+            .instrument(span)
+            .await
+    }
+
+    async fn send_with_retries(
+        &self,
+        client: &reqwest::Client,
+        request: reqwest::Request,
+    ) -> reqwest::Result<reqwest::Response> {
         let repeatable = self.is_repeatable(&request);
+        let url = request.url().clone();
         let started = Instant::now();
+        let mut kept = Some(request);
         let mut attempt = 1;
         loop {
-            let last = attempt >= self.retry.max_attempts;
-            // A body that cannot be cloned (a stream) cannot be sent twice.
-            let (this, spare) = match request.try_clone() {
-                Some(copy) if !last => (copy, true),
-                _ => (
-                    request.try_clone().unwrap_or_else(|| clone_head(&request)),
-                    false,
-                ),
+            let original = kept.take().expect("kept for every attempt but the last");
+            // Send a copy while another attempt may follow; a body that cannot be copied (a
+            // stream) is sent once, as it is, never emptied.
+            let (this, spare) = match original.try_clone() {
+                Some(copy) if attempt < self.retry.max_attempts => {
+                    kept = Some(original);
+                    (copy, true)
+                }
+                _ => (original, false),
             };
-            let result = client.execute(this).await;
-            let retry_after = match &result {
+            let elapsed_ms = || started.elapsed().as_millis() as u64;
+            let retry_after = match client.execute(this).await {
                 Ok(response) => {
+                    let status = response.status();
                     tracing::info!(
                         attempt,
-                        status = response.status().as_u16(),
-                        elapsed_ms = started.elapsed().as_millis() as u64,
+                        status = status.as_u16(),
+                        elapsed_ms = elapsed_ms(),
                         "response"
                     );
-                    if !(spare && repeatable && is_retryable_status(response.status())) {
-                        return match result {
-                            Ok(response) => self.buffer(response).await,
-                            Err(e) => Err(e),
-                        };
+                    if spare && repeatable && is_retryable_status(status) {
+                        retry_after(response.headers())
+                    } else {
+                        // Reading the body belongs to the attempt: a connection that breaks
+                        // mid-body is retried like one that breaks before the headers.
+                        match self.buffer(response).await {
+                            Ok(response) => return Ok(response),
+                            Err(e) => {
+                                tracing::info!(attempt, error = %e, elapsed_ms = elapsed_ms(), "body interrupted");
+                                if !(spare && repeatable) {
+                                    return Err(mark_repeatable(e, &url, repeatable));
+                                }
+                                None
+                            }
+                        }
                     }
-                    retry_after(response.headers())
                 }
                 Err(e) => {
-                    tracing::info!(attempt, error = %e, elapsed_ms = started.elapsed().as_millis() as u64, "transport error");
+                    tracing::info!(attempt, error = %e, elapsed_ms = elapsed_ms(), "transport error");
                     // A connection that never opened carried nothing: safe to repeat anything.
                     if !(spare
-                        && (e.is_connect() || (repeatable && (e.is_timeout() || e.is_request()))))
+                        && (e.is_connect()
+                            || (repeatable && (e.is_timeout() || e.is_request() || e.is_body()))))
                     {
-                        return result;
+                        return Err(mark_repeatable(e, &url, repeatable));
                     }
                     None
                 }
@@ -274,7 +309,9 @@ impl Transport {
         };
         let status = response.status();
         let truncated = response.extensions().get::<Truncated>().copied();
+        // A redirect is never followed (the client's policy): payment APIs do not redirect.
         let unexpected = truncated.is_some()
+            || status.is_redirection()
             || if status.is_success() {
                 serde_json::from_slice::<serde::de::IgnoredAny>(body).is_err()
                     || is_failure_envelope(body)
@@ -299,11 +336,27 @@ impl Transport {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Truncated(pub(crate) usize);
 
-/// Last resort for a request whose body cannot be cloned: only reached when it is sent once.
-fn clone_head(request: &reqwest::Request) -> reqwest::Request {
-    let mut copy = reqwest::Request::new(request.method().clone(), request.url().clone());
-    *copy.headers_mut() = request.headers().clone();
-    copy
+/// Fragment that marks, on the URL of a [`reqwest::Error`], a request that was safe to repeat.
+/// The error passes through progenitor, which carries nothing else from the hook to
+/// [`crate::Error`]; fragments are never sent, and [`take_repeatable_mark`] removes it.
+const REPEATABLE_MARK: &str = "paygate-repeatable";
+
+/// Records on `e` whether its request (to `url`) was safe to repeat.
+fn mark_repeatable(e: reqwest::Error, url: &reqwest::Url, repeatable: bool) -> reqwest::Error {
+    let mut url = url.clone();
+    url.set_fragment(repeatable.then_some(REPEATABLE_MARK));
+    e.with_url(url)
+}
+
+/// Whether `e` was marked by [`mark_repeatable`] as safe to repeat; removes the mark.
+pub(crate) fn take_repeatable_mark(e: &mut reqwest::Error) -> bool {
+    match e.url_mut() {
+        Some(url) if url.fragment() == Some(REPEATABLE_MARK) => {
+            url.set_fragment(None);
+            true
+        }
+        _ => false,
+    }
 }
 
 /// A `Retry-After` in seconds (the HTTP-date form is not used by these gateways).
@@ -345,12 +398,13 @@ pub struct ClientBuilder<C> {
     client: PhantomData<fn() -> C>,
 }
 
-impl<C> fmt::Debug for ClientBuilder<C> {
+impl<C: FromParts> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (id, secret) = C::GATEWAY.0.credential_names();
         f.debug_struct("ClientBuilder")
-            .field("username", &self.username)
-            .field("secret", &"<redacted>")
-            .field("base_url", &self.base_url)
+            .field(id, &self.username)
+            .field(secret, &"<redacted>")
+            .field("base_url", &self.base_url.as_deref().map(redact_url))
             .field("allow_http", &self.allow_http)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
@@ -382,8 +436,8 @@ impl<C: FromParts> ClientBuilder<C> {
         self
     }
 
-    /// Allows an `http://` base URL, which sends the credentials in clear text: for tests
-    /// against a loopback server only.
+    /// Allows an `http://` base URL on a loopback host (127.0.0.0/8, ::1, `localhost`), which
+    /// sends the credentials in clear text: for tests against a local server only.
     pub fn allow_insecure_http(mut self) -> Self {
         self.allow_http = true;
         self
@@ -419,19 +473,33 @@ impl<C: FromParts> ClientBuilder<C> {
         self
     }
 
-    /// Builds the client; fails on empty credentials, a malformed or clear-text base URL.
+    /// Builds the client; fails on empty or ambiguous credentials, a malformed base URL, one
+    /// with credentials, a query or a fragment, or a clear-text one (see
+    /// [`Self::allow_insecure_http`]).
     pub fn build(self) -> Result<C, Error> {
         let gateway = C::GATEWAY.0;
-        if self.username.trim().is_empty() {
+        let (id_name, secret_name) = gateway.credential_names();
+        let id = &self.username;
+        if id.trim().is_empty() {
+            return Err(Error::invalid(id_name, id, "must not be empty"));
+        }
+        if id.trim() != id {
             return Err(Error::invalid(
-                "key_id",
-                &self.username,
-                "must not be empty",
+                id_name,
+                id,
+                "must not start or end with whitespace",
+            ));
+        }
+        if id.contains(':') {
+            return Err(Error::invalid(
+                id_name,
+                id,
+                "must not contain `:`, which separates key and secret in Basic auth",
             ));
         }
         if self.secret.is_empty() {
             return Err(Error::invalid(
-                "key_secret",
+                secret_name,
                 "<redacted>",
                 "must not be empty",
             ));
@@ -439,26 +507,7 @@ impl<C: FromParts> ClientBuilder<C> {
         let base_url = self
             .base_url
             .unwrap_or_else(|| gateway.default_base_url().to_owned());
-        let parsed = reqwest::Url::parse(&base_url)
-            .map_err(|e| Error::invalid("base_url", &base_url, &e.to_string()))?;
-        match parsed.scheme() {
-            "https" => {}
-            "http" if self.allow_http => {}
-            "http" => {
-                return Err(Error::invalid(
-                    "base_url",
-                    &base_url,
-                    "http:// would send the API secret in clear text; use https:// or allow_insecure_http() for local tests",
-                ));
-            }
-            other => {
-                return Err(Error::invalid(
-                    "base_url",
-                    &base_url,
-                    &format!("unsupported scheme {other}"),
-                ));
-            }
-        }
+        check_base_url(&base_url, self.allow_http)?;
         let credentials = base64::engine::general_purpose::STANDARD
             .encode(format!("{}:{}", self.username, self.secret));
         let mut authorization =
@@ -481,10 +530,13 @@ impl<C: FromParts> ClientBuilder<C> {
             .default_headers(headers)
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
+            // Payment APIs do not redirect: a 3xx is an error, never a request elsewhere.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::Transport {
                 kind: crate::TransportKind::Other,
                 source: e,
+                repeatable: false,
             })?;
         let transport = Transport {
             gateway,
@@ -496,6 +548,56 @@ impl<C: FromParts> ClientBuilder<C> {
             http,
             transport,
         ))
+    }
+}
+
+/// Refuses a base URL the client cannot use safely; the URL in the error has its userinfo
+/// redacted, even when it does not parse.
+fn check_base_url(base_url: &str, allow_http: bool) -> Result<(), Error> {
+    let shown = redact_url(base_url);
+    let refuse = |reason: &str| Err(Error::invalid("base_url", &shown, reason));
+    let parsed = match reqwest::Url::parse(base_url) {
+        Ok(parsed) => parsed,
+        Err(e) => return refuse(&e.to_string()),
+    };
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return refuse(
+            "must not contain credentials (user:password@): the client sends its own key pair",
+        );
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return refuse("must not have a query or a fragment");
+    }
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" if allow_http && is_loopback(&parsed) => Ok(()),
+        "http" if allow_http => {
+            refuse("allow_insecure_http() allows only loopback hosts (127.0.0.0/8, ::1, localhost)")
+        }
+        "http" => refuse(
+            "http:// would send the API secret in clear text; use https:// or allow_insecure_http() for local tests",
+        ),
+        other => refuse(&format!("unsupported scheme {other}")),
+    }
+}
+
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let host = url.host_str().unwrap_or_default();
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// `url` with everything between the scheme and the last `@` replaced: whatever precedes an
+/// `@` may be a password, even in text that is not a valid URL.
+fn redact_url(url: &str) -> String {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    match url[start..].rfind('@') {
+        Some(at) => format!("{}<redacted>{}", &url[..start], &url[start + at..]),
+        None => url.to_owned(),
     }
 }
 
@@ -534,6 +636,55 @@ mod tests {
         }
         // Full jitter: over many draws, attempt 3 sometimes waits longer than attempt 1 can.
         assert!((0..200).any(|_| policy.backoff(3, None) > Duration::from_millis(100)));
+    }
+
+    /// A body that cannot be cloned (a stream, here a one-shot `http_body`) is sent once, as it
+    /// is: never replaced by an empty one, whatever the retry policy.
+    #[tokio::test]
+    async fn a_body_that_cannot_be_cloned_is_sent_whole() {
+        let server = httpmock::MockServer::start_async().await;
+        let mock = server
+            .mock_async(|when, then| {
+                when.method("POST")
+                    .path("/orders")
+                    .body(r#"{"amount":100}"#);
+                then.status(200).body("{}");
+            })
+            .await;
+        let transport = Transport {
+            gateway: Gateway::Razorpay,
+            retry: RetryPolicy::default(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        };
+        let mut request = reqwest::Request::new(
+            Method::POST,
+            server.url("/orders").parse().expect("loopback URL"),
+        );
+        let body = http_body_util::Full::new(Bytes::from_static(br#"{"amount":100}"#));
+        *request.body_mut() = Some(reqwest::Body::wrap(body));
+        assert!(
+            request.try_clone().is_none(),
+            "the test needs a one-shot body"
+        );
+        let info = OperationInfo {
+            operation_id: "create_order",
+        };
+        let response = transport
+            .execute(&reqwest::Client::new(), request, &info)
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        mock.assert_calls_async(1).await;
+    }
+
+    #[test]
+    fn userinfo_is_redacted_even_from_text_that_is_not_a_url() {
+        assert_eq!(
+            redact_url("https://u:pw@host/v1"),
+            "https://<redacted>@host/v1"
+        );
+        assert_eq!(redact_url("u:p/w@host"), "<redacted>@host");
+        assert_eq!(redact_url("https://host/v1"), "https://host/v1");
     }
 
     #[test]

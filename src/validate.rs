@@ -40,8 +40,13 @@ impl Invalid {
 
     /// Carries the refusal through progenitor, which only lets a hook return text.
     pub(crate) fn into_progenitor<E>(self) -> progenitor_client::Error<E> {
+        progenitor_client::Error::Custom(self.into_message())
+    }
+
+    /// The text form read back by [`Self::from_message`].
+    fn into_message(self) -> String {
         let json = serde_json::to_string(&self).unwrap_or_default();
-        progenitor_client::Error::Custom(format!("{PREFIX}{json}"))
+        format!("{PREFIX}{json}")
     }
 
     /// The refusal carried by [`Self::into_progenitor`], if `message` is one.
@@ -74,16 +79,56 @@ pub(crate) fn check(
     }
 }
 
-/// A path parameter sent empty (`/orders/` instead of `/orders/order_X`) would address a
-/// different resource; name it from the template.
+/// Why a path parameter value is refused: each would address a different resource.
+const BAD_PATH_PARAMETER: &str =
+    "must not be blank, `.` or `..`: it would change which endpoint is called";
+
+fn is_bad_path_parameter(value: &str) -> bool {
+    value.trim().is_empty() || value == "." || value == ".."
+}
+
+/// Called by every generated operation right after it takes a path parameter, before the URL
+/// is built (the URL parser resolves `.` and `..` segments, after which the value is lost).
+/// The error text is what progenitor's `Error::InvalidRequest` carries to [`crate::Error`].
+pub(crate) fn path_parameter(name: &str, value: &str) -> Result<(), String> {
+    if is_bad_path_parameter(value) {
+        return Err(Invalid::new(name, value, BAD_PATH_PARAMETER).into_message());
+    }
+    Ok(())
+}
+
+/// Second line of defence behind [`path_parameter`]: the request path must still end in the
+/// operation's template, literal segments as written and no parameter segment blank.
 fn check_path(template: &str, path: &str) -> Result<(), Invalid> {
     let template: Vec<&str> = template.trim_start_matches('/').split('/').collect();
-    let actual: Vec<&str> = path.rsplit('/').take(template.len()).collect();
-    for (part, value) in template.iter().rev().zip(actual) {
-        if let Some(name) = part.strip_prefix('{').and_then(|p| p.strip_suffix('}'))
-            && value.trim().is_empty()
-        {
-            return Err(Invalid::new(name, value, "must not be empty"));
+    let segments: Vec<&str> = path.split('/').collect();
+    let tail = &segments[segments.len().saturating_sub(template.len())..];
+    if tail.len() < template.len() {
+        return Err(Invalid::new(
+            "path",
+            path,
+            "shorter than the operation's path",
+        ));
+    }
+    for (part, actual) in template.iter().zip(tail) {
+        match part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+            Some(name) => {
+                let value = percent_encoding::percent_decode_str(actual).decode_utf8_lossy();
+                if is_bad_path_parameter(&value) {
+                    return Err(Invalid::new(name, value, BAD_PATH_PARAMETER));
+                }
+            }
+            None if part != actual => {
+                return Err(Invalid::new(
+                    "path",
+                    path,
+                    format!(
+                        "does not end in the operation's path /{}",
+                        template.join("/")
+                    ),
+                ));
+            }
+            None => {}
         }
     }
     Ok(())
@@ -211,6 +256,32 @@ mod tests {
             check_path("/payments/{payment_id}/capture", "/v1/payments//capture").unwrap_err();
         assert_eq!(err.field, "payment_id");
         assert!(check_path("/orders/{order_id}", "/v1/orders/order_1").is_ok());
+        let err = check_path("/orders/{order_id}", "/v1/orders/%20").unwrap_err();
+        assert_eq!((err.field.as_str(), err.value.as_str()), ("order_id", " "));
+    }
+
+    #[test]
+    fn a_path_that_lost_its_template_is_refused() {
+        let err = check_path("/orders/{order_id}/payments", "/v1/payments").unwrap_err();
+        assert_eq!(err.field, "path");
+        let err = check_path("/payments/{payment_id}/capture", "/capture").unwrap_err();
+        assert_eq!(err.field, "path");
+        assert!(check_path("/payments/{payment_id}/capture", "/v1/payments/p.1/capture").is_ok());
+    }
+
+    #[test]
+    fn dot_segments_and_blanks_are_refused_with_their_value() {
+        for bad in [".", "..", "", " ", "\t"] {
+            let message = path_parameter("payment_id", bad).unwrap_err();
+            let invalid = Invalid::from_message(&message).unwrap();
+            assert_eq!(
+                (invalid.field.as_str(), invalid.value.as_str()),
+                ("payment_id", bad)
+            );
+        }
+        for good in ["pay_1", "...", ".a", "a..b", "order_G@nzg3qBq"] {
+            assert!(path_parameter("payment_id", good).is_ok(), "{good}");
+        }
     }
 
     #[test]

@@ -518,3 +518,162 @@ async fn documented_404_decodes() {
     );
     assert!(err.is_bad_request() && !err.is_retryable());
 }
+
+/// Makes `server` answer anything with a valid order: on a second origin, reaching it is a
+/// failure.
+async fn answer_with_an_order(server: &MockServer) -> httpmock::Mock<'_> {
+    server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200).body(ORDER);
+        })
+        .await
+}
+
+#[tokio::test]
+async fn a_cross_origin_redirect_is_not_followed() {
+    let other = MockServer::start_async().await;
+    let reached = answer_with_an_order(&other).await;
+    let server = MockServer::start_async().await;
+    let target = other.url("/orders/order_1");
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/orders/order_1");
+            then.status(302).header("location", &target);
+        })
+        .await;
+    let err = fetch(&retrying(&server)).await.unwrap_err();
+    assert_eq!(reached.calls_async().await, 0, "the redirect was followed");
+    assert!(matches!(err, Error::UnexpectedResponse { .. }), "{err:?}");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(302));
+    assert_eq!(err.location(), Some(target.as_str()));
+    assert!(err.to_string().contains(&target), "{err}");
+    assert!(!err.is_retryable());
+}
+
+#[tokio::test]
+async fn a_307_on_create_order_does_not_resend_the_body_elsewhere() {
+    let other = MockServer::start_async().await;
+    let reached = answer_with_an_order(&other).await;
+    let server = MockServer::start_async().await;
+    let target = other.url("/orders");
+    let create = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/orders");
+            then.status(307).header("location", &target);
+        })
+        .await;
+    let err: Error = retrying(&server)
+        .create_order()
+        .body(
+            razorpay::types::CreateOrderRequest::builder()
+                .amount(5000)
+                .currency("INR"),
+        )
+        .send()
+        .await
+        .unwrap_err()
+        .into();
+    assert_eq!(
+        reached.calls_async().await,
+        0,
+        "the order was sent elsewhere"
+    );
+    create.assert_calls_async(1).await;
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(307));
+    assert_eq!(err.location(), Some(target.as_str()));
+}
+
+#[tokio::test]
+async fn a_same_origin_redirect_is_not_followed_either() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/orders/order_1");
+            then.status(302).header("location", "/orders/order_2");
+        })
+        .await;
+    let followed = server
+        .mock_async(|when, then| {
+            when.path("/orders/order_2");
+            then.status(200).body(ORDER);
+        })
+        .await;
+    let err = fetch(&common::razorpay(&server)).await.unwrap_err();
+    followed.assert_calls_async(0).await;
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(302));
+    assert_eq!(err.location(), Some("/orders/order_2"));
+}
+
+#[tokio::test]
+async fn a_redirect_with_a_documented_error_body_is_still_a_redirect() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/orders/order_1");
+            then.status(301)
+                .header("location", "https://example.com/")
+                .body(r#"{"error":{"code":"BAD_REQUEST_ERROR","description":"moved"}}"#);
+        })
+        .await;
+    let err = fetch(&common::razorpay(&server)).await.unwrap_err();
+    assert!(matches!(err, Error::UnexpectedResponse { .. }), "{err:?}");
+    assert_eq!(err.location(), Some("https://example.com/"));
+}
+
+#[tokio::test]
+async fn an_interrupted_post_without_idempotency_key_is_not_retryable() {
+    // The server reads the whole order, then breaks the connection mid-response: the order may
+    // exist, so repeating the request could create it twice.
+    let (url, accepted) = reset_mid_body_server().await;
+    let client = client_at(&url, |b| b.retry_policy(FAST_RETRIES));
+    let err: Error = client
+        .create_order()
+        .body(
+            razorpay::types::CreateOrderRequest::builder()
+                .amount(5000)
+                .currency("INR"),
+        )
+        .send()
+        .await
+        .unwrap_err()
+        .into();
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                kind: TransportKind::Interrupted,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(!err.is_retryable(), "{err:?}");
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn an_interrupted_refund_with_idempotency_key_is_retryable() {
+    let (url, accepted) = reset_mid_body_server().await;
+    let client = client_at(&url, |b| b.retry_policy(FAST_RETRIES));
+    let err: Error = client
+        .refund_payment()
+        .payment_id("pay_1")
+        .body(razorpay::types::RefundPaymentRequest::builder())
+        .send()
+        .await
+        .unwrap_err()
+        .into();
+    assert!(err.is_retryable(), "{err:?}");
+    // Sent again, with the same generated key, as often as the policy allows.
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 3);
+}
+
+#[tokio::test]
+async fn a_get_broken_mid_body_is_retried() {
+    let (url, accepted) = reset_mid_body_server().await;
+    let client = client_at(&url, |b| b.retry_policy(FAST_RETRIES));
+    let err = fetch(&client).await.unwrap_err();
+    assert!(err.is_retryable(), "{err:?}");
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 3);
+}

@@ -65,3 +65,53 @@ async fn logged_requests_name_the_operation_but_not_the_secret() {
         "{log}"
     );
 }
+
+#[tokio::test]
+async fn the_request_span_does_not_leak_into_other_work_on_the_same_thread() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = MockServer::start_async().await;
+    let slow = server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200)
+                .body(r#"{"id":"order_1","entity":"order","amount":100,"currency":"INR","status":"paid","created_at":1}"#)
+                .delay(std::time::Duration::from_millis(300));
+        })
+        .await;
+    let client = common::razorpay(&server);
+    // Both futures run on this one thread: while the request waits for its response, the other
+    // logs. Its event must not appear inside the request's span.
+    let request = async { client.fetch_order().order_id("order_1").send().await };
+    let other_work = async {
+        // Bounded, so a request that never arrives fails the assertions instead of hanging.
+        for _ in 0..1000 {
+            if slow.calls_async().await > 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        tracing::info!("unrelated work");
+    };
+    let (response, ()) = tokio::join!(request, other_work);
+    response.unwrap();
+
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let line = log
+        .lines()
+        .find(|l| l.contains("unrelated work"))
+        .unwrap_or_else(|| panic!("{log}"));
+    assert!(!line.contains("paygate.request"), "{line}");
+    assert!(
+        log.lines()
+            .any(|l| l.contains("paygate.request") && l.contains("status=200")),
+        "{log}"
+    );
+}

@@ -94,3 +94,126 @@ fn clear_text_base_urls_are_refused_unless_allowed() {
             .starts_with("https://")
     );
 }
+
+/// A password that must never show up anywhere once it is in a base URL.
+const URL_PASSWORD: &str = "hunter2-url-password";
+
+#[test]
+fn a_base_url_with_credentials_is_refused_without_showing_them() {
+    for url in [
+        format!("https://user:{URL_PASSWORD}@api.razorpay.com/v1"),
+        format!("https://{URL_PASSWORD}@api.razorpay.com/v1"),
+        // Not even a valid URL: still no password in the error.
+        format!("https://user:{URL_PASSWORD}@api razorpay.com/v1"),
+        format!("user:{URL_PASSWORD}@api.razorpay.com"),
+    ] {
+        let builder = razorpay::Client::builder("key", "secret").base_url(&url);
+        let debug = format!("{builder:?}");
+        assert!(!debug.contains(URL_PASSWORD), "{debug}");
+        let err = builder.build().unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidRequest { field, .. } if field == "base_url"),
+            "{url}: {err:?}"
+        );
+        let shown = format!("{err:?} {err}");
+        assert!(!shown.contains(URL_PASSWORD), "{shown}");
+    }
+}
+
+#[test]
+fn a_base_url_with_a_query_or_fragment_is_refused() {
+    for url in [
+        "https://api.razorpay.com/v1?key_id=x",
+        "https://api.razorpay.com/v1#top",
+        "https://api.razorpay.com/v1?",
+    ] {
+        let err = razorpay::Client::builder("key", "secret")
+            .base_url(url)
+            .build()
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidRequest { field, .. } if field == "base_url"),
+            "{url}: {err:?}"
+        );
+    }
+}
+
+#[test]
+fn insecure_http_is_allowed_for_loopback_hosts_only() {
+    for url in [
+        "http://127.0.0.1:1",
+        "http://127.1.2.3:8080/v1",
+        "http://[::1]:1",
+        "http://localhost:1/v1",
+    ] {
+        let built = ippopay::Client::builder("pk", "sk")
+            .base_url(url)
+            .allow_insecure_http()
+            .build();
+        assert!(built.is_ok(), "{url}: {built:?}");
+    }
+    for url in [
+        "http://example.com",
+        "http://10.0.0.1",
+        "http://localhost.example.com",
+        "http://[::2]",
+    ] {
+        let err = ippopay::Client::builder("pk", "sk")
+            .base_url(url)
+            .allow_insecure_http()
+            .build()
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidRequest { field, .. } if field == "base_url"),
+            "{url}: {err:?}"
+        );
+    }
+}
+
+#[test]
+fn a_key_id_that_makes_basic_auth_ambiguous_is_refused() {
+    for key_id in ["rzp_test:1", " rzp_test_1", "rzp_test_1\n", "rzp_test_1 "] {
+        let err = razorpay::Client::new(key_id, "secret").unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidRequest { field, value, .. } if field == "key_id" && value == key_id),
+            "{key_id:?}: {err:?}"
+        );
+    }
+    let err = ippopay::Client::new("pk:1", "sk").unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidRequest { field, .. } if field == "public_key"),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn ippopay_names_its_own_credentials() {
+    let err = ippopay::Client::new("", "sk").unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidRequest { field, .. } if field == "public_key"),
+        "{err:?}"
+    );
+    let err = ippopay::Client::new("pk", "").unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidRequest { field, .. } if field == "secret_key"),
+        "{err:?}"
+    );
+    let debug = format!(
+        "{:?}",
+        ippopay::Client::builder(common::IPPOPAY_PUBLIC_KEY, common::IPPOPAY_SECRET_KEY)
+    );
+    assert!(
+        debug.contains("public_key") && debug.contains("secret_key"),
+        "{debug}"
+    );
+    assert!(
+        !debug.contains("key_id") && !debug.contains("key_secret"),
+        "{debug}"
+    );
+    assert_clean("ippopay ClientBuilder", &debug);
+    let debug = format!("{:?}", razorpay::Client::builder("rzp_1", "s"));
+    assert!(
+        debug.contains("key_id") && debug.contains("key_secret"),
+        "{debug}"
+    );
+}

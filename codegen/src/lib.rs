@@ -5,10 +5,13 @@
 //! crate adds what it cannot do alone:
 //! - [`compat`] rejects, with the file and the operation named, the spec shapes progenitor
 //!   would otherwise `assert!` on without saying where;
-//! - [`open_enum`] gives every open enum of the spec a Rust enum with a catch-all variant.
+//! - [`open_enum`] gives every open enum of the spec a Rust enum with a catch-all variant;
+//! - [`path_params`] refuses, in every generated `send`, a path parameter that would change
+//!   the endpoint (`..`, `.`, blank), while its raw value is still known.
 
 pub mod compat;
 pub mod open_enum;
+pub mod path_params;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -144,6 +147,8 @@ pub fn generate_from(
         .map_err(|e| fail(vec![format!("generated code does not parse: {e}")]))?;
     open_enum::inject(&mut file, &open_enums)
         .map_err(|e| fail(vec![format!("generated code: {e}")]))?;
+    path_params::inject(&mut file, &path_params::collect(spec))
+        .map_err(|e| fail(vec![format!("generated code: {e}")]))?;
     file.items.push(operation_paths(spec));
     Ok(prettyplease::unparse(&file))
 }
@@ -185,6 +190,24 @@ mod tests {
             err.to_string(),
             "openapi/things.yaml: paths./things.get: 2 different success response schemas; progenitor needs one"
         );
+    }
+
+    #[test]
+    fn every_path_parameter_is_checked_before_the_url_is_built() {
+        let spec = spec(
+            "  /things/{thing_id}/parts/{part_id}:\n    get:\n      operationId: fetch_part\n      parameters:\n        - {name: thing_id, in: path, required: true, schema: {type: string}}\n        - {name: part_id, in: path, required: true, schema: {type: string}}\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/A'}}}}",
+            A_AND_B,
+        );
+        let source = generate_from(&APIS[0], Path::new("s.yaml"), &spec).unwrap();
+        let send = &source[source.find("pub async fn send").unwrap()..];
+        let url = send.find("let url").unwrap();
+        for name in ["thing_id", "part_id"] {
+            let check = format!("crate::validate::path_parameter(\"{name}\", &{name}.to_string())");
+            let at = send
+                .find(&check)
+                .unwrap_or_else(|| panic!("no check for {name}:\n{send}"));
+            assert!(at < url, "{name} is checked after the URL is built");
+        }
     }
 
     #[test]

@@ -54,12 +54,7 @@ fn tampered_ids_or_wrong_secret_do_not_verify() {
     );
     // Ids that concatenate alike still differ; an id holding the separator is refused.
     assert_eq!(
-        verify_payment_signature(
-            "key_secret",
-            "fake_order_id_fake",
-            "payment_id",
-            SDK_VECTOR
-        ),
+        verify_payment_signature("key_secret", "fake_order_id_fake", "payment_id", SDK_VECTOR),
         mismatch
     );
     assert_eq!(

@@ -68,6 +68,7 @@ pub(crate) fn negative_amount_error(path: &str, value: i64) -> serde_json::Error
 
 /// The post-request check: a successful response whose body has a negative amount becomes
 /// [`progenitor_client::Error::InvalidResponsePayload`], which maps to [`crate::Error::Decode`].
+#[allow(clippy::result_large_err)] // the error type progenitor's post hook must return
 pub(crate) fn refuse_negative<E>(
     result: &reqwest::Result<reqwest::Response>,
 ) -> Result<(), progenitor_client::Error<E>> {

@@ -337,4 +337,42 @@ mod tests {
         assert_eq!(Invalid::from_message(&message), Some(invalid));
         assert_eq!(Invalid::from_message("some other hook's message"), None);
     }
+
+    fn body(json: &str) -> BTreeMap<String, Box<RawValue>> {
+        serde_json::from_str(json).unwrap()
+    }
+
+    /// The hook checks what the spec says even for a body the generated types did not build.
+    #[test]
+    fn spec_limits_apply_to_any_body() {
+        let table = crate::razorpay::generated::REQUEST_LIMITS;
+        let url = reqwest::Url::parse("https://api.example/v1/orders").unwrap();
+        let check = |op: &str, json: &str| spec_limits(table, op, &url, &body(json));
+        let err = check("create_order", r#"{"amount":100,"currency":"inr"}"#).unwrap_err();
+        assert_eq!(
+            (err.field.as_str(), err.value.as_str()),
+            ("currency", "inr")
+        );
+        assert!(err.reason.contains("^[A-Z]{3}$"), "{}", err.reason);
+        let err = check("create_order", r#"{"amount":"100","currency":"INR"}"#).unwrap_err();
+        assert_eq!(err.field, "amount");
+        // A null note is not a string: refused rather than sent as "null".
+        let err = check("update_order", r#"{"notes":{"k":null}}"#).unwrap_err();
+        assert_eq!(
+            (err.field.as_str(), err.reason.as_str()),
+            ("notes.k", "must be a string")
+        );
+        assert!(check("create_order", r#"{"amount":100,"currency":"INR"}"#).is_ok());
+        // Limits belong to their operation: `fetch_order` has none.
+        assert!(
+            check(
+                "fetch_order",
+                &format!(r#"{{"receipt":"{}"}}"#, "r".repeat(41))
+            )
+            .is_ok()
+        );
+        let url = reqwest::Url::parse("https://api.example/v1/payments?count=abc").unwrap();
+        let err = spec_limits(table, "list_payments", &url, &BTreeMap::new()).unwrap_err();
+        assert_eq!((err.field.as_str(), err.value.as_str()), ("count", "abc"));
+    }
 }

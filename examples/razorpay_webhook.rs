@@ -87,8 +87,14 @@ fn handle(event: &WebhookEvent) -> Result<(), String> {
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
+    // Set but empty is as wrong as unset: fail at start-up rather than refuse every event
+    // (the verifiers refuse an empty secret).
     let webhook_secret = std::env::var("RAZORPAY_WEBHOOK_SECRET")
-        .map_err(|_| std::io::Error::other("set RAZORPAY_WEBHOOK_SECRET"))?;
+        .ok()
+        .filter(|secret| !secret.is_empty())
+        .ok_or_else(|| {
+            std::io::Error::other("set RAZORPAY_WEBHOOK_SECRET to the webhook secret")
+        })?;
     let app = Arc::new(App {
         webhook_secret,
         seen: Deduplicator::new(10_000),

@@ -9,14 +9,26 @@ use serde_json::value::RawValue;
 use crate::ippopay::Rupees;
 use crate::transport::Gateway;
 
-/// Razorpay's documented limits.
-const MAX_RECEIPT_CHARS: usize = 40;
-const MAX_NOTES: usize = 15;
-const MAX_NOTE_CHARS: usize = 256;
-const MIN_AMOUNT_PAISE: i64 = 100;
-const COUNT_RANGE: std::ops::RangeInclusive<i64> = 1..=100;
-/// Ippopay takes rupees with at most two decimals (paise).
-const MAX_RUPEE_DECIMALS: u32 = 2;
+/// The limits the spec puts on one request field; the code generator emits them for every
+/// operation as `REQUEST_LIMITS` (see `codegen`), so the spec is the only place they are written.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FieldLimits {
+    /// `operationId` of the operation the field belongs to.
+    pub operation: &'static str,
+    /// `"body"` (a top-level property of the JSON body) or `"query"`.
+    pub location: &'static str,
+    pub field: &'static str,
+    /// Integers: inclusive bounds.
+    pub minimum: Option<i64>,
+    pub maximum: Option<i64>,
+    /// Strings: length in characters (JSON Schema's `maxLength`) and an ECMA-262 pattern.
+    pub max_length: Option<usize>,
+    pub pattern: Option<&'static str>,
+    /// Objects (notes): number of keys, and length in characters of each key and each value.
+    pub max_properties: Option<usize>,
+    pub key_max_length: Option<usize>,
+    pub value_max_length: Option<usize>,
+}
 
 /// Marks a progenitor `Error::Custom` message as one of ours.
 const PREFIX: &str = "paygate-invalid:";
@@ -75,7 +87,7 @@ pub(crate) fn check(
             idempotency_key(request)?;
             razorpay(operation_id, request.url(), &body)
         }
-        Gateway::Ippopay => ippopay(&body),
+        Gateway::Ippopay => ippopay(operation_id, request.url(), &body),
     }
 }
 
@@ -159,81 +171,182 @@ fn razorpay(
     url: &reqwest::Url,
     body: &BTreeMap<String, Box<RawValue>>,
 ) -> Result<(), Invalid> {
-    for (key, value) in url.query_pairs() {
-        if key == "count" {
-            match value.parse::<i64>() {
-                Ok(count) if COUNT_RANGE.contains(&count) => {}
-                _ => return Err(Invalid::new("count", value, "must be between 1 and 100")),
-            }
+    spec_limits(
+        crate::razorpay::generated::REQUEST_LIMITS,
+        operation_id,
+        url,
+        body,
+    )
+}
+
+fn ippopay(
+    operation_id: &str,
+    url: &reqwest::Url,
+    body: &BTreeMap<String, Box<RawValue>>,
+) -> Result<(), Invalid> {
+    spec_limits(
+        crate::ippopay::generated::REQUEST_LIMITS,
+        operation_id,
+        url,
+        body,
+    )?;
+    // The amount fields are `allOf: [Rupees]`, which cannot carry limits without changing the
+    // generated type; their rule (more than zero, whole paise) is stated in their description.
+    for field in ["amount", "refund_amt"] {
+        let Some(raw) = body.get(field) else { continue };
+        let text = serde_json::from_str::<String>(raw.get()).unwrap_or_else(|_| raw.get().into());
+        let amount: Rupees = text
+            .parse()
+            .map_err(|_| Invalid::new(field, raw.get(), "not a decimal number of rupees"))?;
+        if amount.as_decimal() <= rust_decimal::Decimal::ZERO {
+            return Err(Invalid::new(field, amount, "must be more than zero rupees"));
         }
-    }
-    if let Some(receipt) = body
-        .get("receipt")
-        .and_then(|r| serde_json::from_str::<String>(r.get()).ok())
-        && receipt.chars().count() > MAX_RECEIPT_CHARS
-    {
-        return Err(Invalid::new(
-            "receipt",
-            receipt,
-            "longer than 40 characters",
-        ));
-    }
-    if let Some(notes) = body
-        .get("notes")
-        .and_then(|n| serde_json::from_str::<BTreeMap<String, serde_json::Value>>(n.get()).ok())
-    {
-        if notes.len() > MAX_NOTES {
+        if !amount.is_whole_paise() {
             return Err(Invalid::new(
-                "notes",
-                format!("{} keys", notes.len()),
-                "at most 15 keys",
+                field,
+                amount,
+                "at most 2 decimal places (whole paise)",
             ));
         }
-        for (key, value) in &notes {
-            let text = value
-                .as_str()
-                .map_or_else(|| value.to_string(), str::to_owned);
-            if text.chars().count() > MAX_NOTE_CHARS {
-                return Err(Invalid::new(
-                    &format!("notes.{key}"),
-                    text,
-                    "longer than 256 characters",
-                ));
-            }
-        }
     }
-    let takes_min_amount = matches!(
-        operation_id,
-        "create_order" | "capture_payment" | "refund_payment"
-    );
-    if let Some(amount) = body.get("amount").filter(|_| takes_min_amount) {
-        match amount.get().parse::<i64>() {
-            Ok(paise) if paise >= MIN_AMOUNT_PAISE => {}
+    Ok(())
+}
+
+/// Checks the query and the body of a request against the limits the spec states for
+/// `operation_id`.
+fn spec_limits(
+    table: &[FieldLimits],
+    operation_id: &str,
+    url: &reqwest::Url,
+    body: &BTreeMap<String, Box<RawValue>>,
+) -> Result<(), Invalid> {
+    for limits in table.iter().filter(|l| l.operation == operation_id) {
+        match limits.location {
+            "query" => {
+                for (key, value) in url.query_pairs() {
+                    if key == limits.field {
+                        let value = serde_json::Value::String(value.into_owned());
+                        // Query values are text; an integer parameter is parsed first.
+                        let value = if limits.minimum.is_some() || limits.maximum.is_some() {
+                            let text = value.as_str().unwrap_or_default();
+                            text.parse::<i64>()
+                                .map(serde_json::Value::from)
+                                .map_err(|_| {
+                                    Invalid::new(limits.field, text, "must be an integer")
+                                })?
+                        } else {
+                            value
+                        };
+                        check_value(limits, &value)?;
+                    }
+                }
+            }
             _ => {
-                return Err(Invalid::new(
-                    "amount",
-                    amount.get(),
-                    "must be an integer number of paise, at least 100 (₹1)",
-                ));
+                if let Some(raw) = body.get(limits.field) {
+                    let value: serde_json::Value = serde_json::from_str(raw.get())
+                        .map_err(|_| Invalid::new(limits.field, raw.get(), "not JSON"))?;
+                    check_value(limits, &value)?;
+                }
             }
         }
     }
     Ok(())
 }
 
-fn ippopay(body: &BTreeMap<String, Box<RawValue>>) -> Result<(), Invalid> {
-    for field in ["amount", "refund_amt"] {
-        let Some(raw) = body.get(field) else { continue };
-        let amount: Rupees = serde_json::from_str(raw.get())
-            .map_err(|_| Invalid::new(field, raw.get(), "not a decimal number of rupees"))?;
-        if amount.as_decimal() <= rust_decimal::Decimal::ZERO {
-            return Err(Invalid::new(field, amount, "must be more than zero rupees"));
-        }
-        if amount.as_decimal().normalize().scale() > MAX_RUPEE_DECIMALS {
+fn check_value(limits: &FieldLimits, value: &serde_json::Value) -> Result<(), Invalid> {
+    use serde_json::Value;
+    let field = limits.field;
+    if value.is_null() {
+        return Ok(());
+    }
+    if limits.minimum.is_some() || limits.maximum.is_some() {
+        let Some(number) = value.as_i64() else {
+            return Err(Invalid::new(field, value, "must be an integer"));
+        };
+        if let Some(minimum) = limits.minimum
+            && number < minimum
+        {
             return Err(Invalid::new(
                 field,
-                amount,
-                "at most 2 decimal places (whole paise)",
+                number,
+                format!("must be at least {minimum}"),
+            ));
+        }
+        if let Some(maximum) = limits.maximum
+            && number > maximum
+        {
+            return Err(Invalid::new(
+                field,
+                number,
+                format!("must be at most {maximum}"),
+            ));
+        }
+    }
+    if let Value::String(text) = value {
+        check_text(field, text, limits.max_length, limits.pattern, "")?;
+    }
+    if let Value::Object(map) = value {
+        if let Some(max) = limits.max_properties
+            && map.len() > max
+        {
+            return Err(Invalid::new(
+                field,
+                format!("{} keys", map.len()),
+                format!("at most {max} keys"),
+            ));
+        }
+        for (key, item) in map {
+            check_text(field, key, limits.key_max_length, None, "a key ")?;
+            if limits.value_max_length.is_some() {
+                let Value::String(text) = item else {
+                    return Err(Invalid::new(
+                        &format!("{field}.{key}"),
+                        item,
+                        "must be a string",
+                    ));
+                };
+                check_text(
+                    &format!("{field}.{key}"),
+                    text,
+                    limits.value_max_length,
+                    None,
+                    "",
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Lengths count characters (Unicode scalar values), as JSON Schema's `maxLength` does and as
+/// Razorpay's documentation states its limits ("256 characters").
+fn check_text(
+    field: &str,
+    text: &str,
+    max_length: Option<usize>,
+    pattern: Option<&str>,
+    what: &str,
+) -> Result<(), Invalid> {
+    if let Some(max) = max_length
+        && text.chars().count() > max
+    {
+        return Err(Invalid::new(
+            field,
+            text,
+            format!("{what}longer than {max} characters"),
+        ));
+    }
+    if let Some(pattern) = pattern {
+        // Patterns are tiny and a request is a network round trip: compiling per check is
+        // cheap. A pattern that does not compile is refused rather than skipped.
+        let matches = regress::Regex::new(pattern)
+            .map(|re| re.find(text).is_some())
+            .unwrap_or(false);
+        if !matches {
+            return Err(Invalid::new(
+                field,
+                text,
+                format!("{what}must match {pattern}"),
             ));
         }
     }
@@ -294,5 +407,43 @@ mod tests {
         };
         assert_eq!(Invalid::from_message(&message), Some(invalid));
         assert_eq!(Invalid::from_message("some other hook's message"), None);
+    }
+
+    fn body(json: &str) -> BTreeMap<String, Box<RawValue>> {
+        serde_json::from_str(json).unwrap()
+    }
+
+    /// The hook checks what the spec says even for a body the generated types did not build.
+    #[test]
+    fn spec_limits_apply_to_any_body() {
+        let table = crate::razorpay::generated::REQUEST_LIMITS;
+        let url = reqwest::Url::parse("https://api.example/v1/orders").unwrap();
+        let check = |op: &str, json: &str| spec_limits(table, op, &url, &body(json));
+        let err = check("create_order", r#"{"amount":100,"currency":"inr"}"#).unwrap_err();
+        assert_eq!(
+            (err.field.as_str(), err.value.as_str()),
+            ("currency", "inr")
+        );
+        assert!(err.reason.contains("^[A-Z]{3}$"), "{}", err.reason);
+        let err = check("create_order", r#"{"amount":"100","currency":"INR"}"#).unwrap_err();
+        assert_eq!(err.field, "amount");
+        // A null note is not a string: refused rather than sent as "null".
+        let err = check("update_order", r#"{"notes":{"k":null}}"#).unwrap_err();
+        assert_eq!(
+            (err.field.as_str(), err.reason.as_str()),
+            ("notes.k", "must be a string")
+        );
+        assert!(check("create_order", r#"{"amount":100,"currency":"INR"}"#).is_ok());
+        // Limits belong to their operation: `fetch_order` has none.
+        assert!(
+            check(
+                "fetch_order",
+                &format!(r#"{{"receipt":"{}"}}"#, "r".repeat(41))
+            )
+            .is_ok()
+        );
+        let url = reqwest::Url::parse("https://api.example/v1/payments?count=abc").unwrap();
+        let err = spec_limits(table, "list_payments", &url, &BTreeMap::new()).unwrap_err();
+        assert_eq!((err.field.as_str(), err.value.as_str()), ("count", "abc"));
     }
 }

@@ -239,3 +239,172 @@ async fn malformed_idempotency_key() {
         ("X-Refund-Idempotency", "has space!")
     );
 }
+
+/// Runs `call` (a create_order with `body`) and returns what it was refused for.
+async fn refused_order(body: types::builder::CreateOrderRequest) -> (String, String, String) {
+    refused(|s| async move { (create_order(&s, body).await, s) }).await
+}
+
+#[tokio::test]
+async fn currency_must_be_an_iso_4217_code() {
+    for currency in ["inr", "INRR", "IN", "", "₹", "IN R"] {
+        let (field, _, reason) = refused_order(
+            types::CreateOrderRequest::builder()
+                .amount(100)
+                .currency(currency),
+        )
+        .await;
+        assert_eq!(field, "currency", "{currency:?}: {reason}");
+        assert!(reason.contains("[A-Z]{3}"), "{currency:?}: {reason}");
+    }
+    let (field, _, _) = refused(|s| async move {
+        let result = async {
+            common::razorpay(&s)
+                .capture_payment()
+                .payment_id("pay_1")
+                .body(
+                    types::CapturePaymentRequest::builder()
+                        .amount(100)
+                        .currency("usd"),
+                )
+                .send()
+                .await?;
+            Ok(())
+        }
+        .await;
+        (result, s)
+    })
+    .await;
+    assert_eq!(field, "currency");
+    let (field, _, _) = refused(|s| async move {
+        let result = async {
+            common::ippopay(&s)
+                .create_order()
+                .body(
+                    ippo::CreateOrderRequest::builder()
+                        .amount("1.00".parse::<paygate::ippopay::Rupees>().unwrap())
+                        .currency("Inr"),
+                )
+                .send()
+                .await?;
+            Ok(())
+        }
+        .await;
+        (result, s)
+    })
+    .await;
+    assert_eq!(field, "currency");
+}
+
+/// The spec's maximum (₹1,000 crore, below 2^53) is enforced on every request amount.
+#[tokio::test]
+async fn amounts_above_the_spec_maximum() {
+    const MAXIMUM: i64 = 1_000_000_000_000;
+    let (field, value, reason) = refused_order(
+        types::CreateOrderRequest::builder()
+            .amount(MAXIMUM + 1)
+            .currency("INR"),
+    )
+    .await;
+    assert_eq!(
+        (field.as_str(), value.as_str()),
+        ("amount", "1000000000001")
+    );
+    assert!(reason.contains("at most 1000000000000"), "{reason}");
+    let (field, value, _) = refused_order(
+        types::CreateOrderRequest::builder()
+            .amount(i64::MAX)
+            .currency("INR"),
+    )
+    .await;
+    assert_eq!(
+        (field.as_str(), value.as_str()),
+        ("amount", &*i64::MAX.to_string())
+    );
+    let (field, value, _) = refused(|s| async move {
+        let result = async {
+            common::razorpay(&s)
+                .refund_payment()
+                .payment_id("pay_1")
+                .body(types::RefundPaymentRequest::builder().amount(Some(MAXIMUM + 1)))
+                .send()
+                .await?;
+            Ok(())
+        }
+        .await;
+        (result, s)
+    })
+    .await;
+    assert_eq!(
+        (field.as_str(), value.as_str()),
+        ("amount", "1000000000001")
+    );
+    // The maximum itself is sent.
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/orders");
+            then.status(200).body(r#"{"id":"order_1","entity":"order","amount":1000000000000,"currency":"INR","status":"created","created_at":1}"#);
+        })
+        .await;
+    create_order(
+        &server,
+        types::CreateOrderRequest::builder()
+            .amount(MAXIMUM)
+            .currency("INR"),
+    )
+    .await
+    .unwrap();
+    mock.assert_async().await;
+}
+
+/// Razorpay counts note limits in characters ("256 characters (maximum) each"), for keys as
+/// for values: 256 two-byte characters pass, 257 do not.
+#[tokio::test]
+async fn note_keys_are_limited_like_values_in_characters() {
+    let long_key = "k".repeat(257);
+    let (field, value, reason) = refused_order(
+        types::CreateOrderRequest::builder()
+            .amount(100)
+            .currency("INR")
+            .notes(Some(Notes::new().with(long_key.clone(), "v"))),
+    )
+    .await;
+    assert_eq!(
+        (field.as_str(), value.as_str()),
+        ("notes", long_key.as_str())
+    );
+    assert!(
+        reason.contains("key longer than 256 characters"),
+        "{reason}"
+    );
+
+    let (field, _, _) = refused_order(
+        types::CreateOrderRequest::builder()
+            .amount(100)
+            .currency("INR")
+            .notes(Some(Notes::new().with("é".repeat(257), "v"))),
+    )
+    .await;
+    assert_eq!(field, "notes");
+
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/orders");
+            then.status(200).body(r#"{"id":"order_1","entity":"order","amount":100,"currency":"INR","status":"created","created_at":1}"#);
+        })
+        .await;
+    // 256 characters of two bytes each: 512 bytes, within the limit.
+    let notes = Notes::new().with("é".repeat(256), "ü".repeat(256));
+    create_order(
+        &server,
+        types::CreateOrderRequest::builder()
+            .amount(100)
+            .currency("INR")
+            .notes(Some(notes)),
+    )
+    .await
+    .unwrap();
+    mock.assert_async().await;
+}

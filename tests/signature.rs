@@ -52,7 +52,11 @@ fn tampered_ids_or_wrong_secret_do_not_verify() {
         verify_payment_signature("key_secreT", "fake_order_id", "fake_payment_id", SDK_VECTOR),
         mismatch
     );
-    // The separator is part of the message: ids that concatenate alike still differ.
+    // Ids that concatenate alike still differ; an id holding the separator is refused.
+    assert_eq!(
+        verify_payment_signature("key_secret", "fake_order_id_fake", "payment_id", SDK_VECTOR),
+        mismatch
+    );
     assert_eq!(
         verify_payment_signature(
             "key_secret",
@@ -60,7 +64,7 @@ fn tampered_ids_or_wrong_secret_do_not_verify() {
             "_payment_id",
             SDK_VECTOR
         ),
-        mismatch
+        Err(SignatureError::InvalidId("order_id"))
     );
 }
 
@@ -209,4 +213,170 @@ fn arbitrary_input_never_panics() {
         let _ = verify_and_parse_webhook::<serde_json::Value>(WEBHOOK_SECRET, &bytes, &header);
         let _ = verify_payment_signature("key_secret", &header, "pay", &header);
     }
+}
+
+/// The public vectors of the official SDKs' test suites (`tests/fixtures/signatures/`).
+fn vectors() -> serde_json::Value {
+    let text = include_str!("fixtures/signatures/vectors.json");
+    serde_json::from_str(text).expect("vectors.json is JSON")
+}
+
+fn field<'a>(vector: &'a serde_json::Value, name: &str) -> &'a str {
+    vector[name]
+        .as_str()
+        .unwrap_or_else(|| panic!("vector without {name}: {vector}"))
+}
+
+#[test]
+fn every_sdk_vector_verifies_and_a_changed_one_does_not() {
+    let vectors = vectors();
+    let mut checked = 0;
+    for v in vectors["payment"].as_array().unwrap() {
+        let (secret, signature) = (field(v, "secret"), field(v, "signature"));
+        let (order, payment) = (field(v, "order_id"), field(v, "payment_id"));
+        assert_eq!(
+            verify_payment_signature(secret, order, payment, signature),
+            Ok(()),
+            "{v}"
+        );
+        assert_eq!(
+            verify_payment_signature(secret, payment, order, signature),
+            Err(SignatureError::Mismatch),
+            "ids swapped: {v}"
+        );
+        checked += 1;
+    }
+    for v in vectors["subscription"].as_array().unwrap() {
+        let (secret, signature) = (field(v, "secret"), field(v, "signature"));
+        let (payment, subscription) = (field(v, "payment_id"), field(v, "subscription_id"));
+        assert_eq!(
+            verify_subscription_signature(secret, payment, subscription, signature),
+            Ok(()),
+            "{v}"
+        );
+        assert_eq!(
+            verify_subscription_signature(secret, subscription, payment, signature),
+            Err(SignatureError::Mismatch),
+            "ids swapped: {v}"
+        );
+        checked += 1;
+    }
+    for v in vectors["payment_link"].as_array().unwrap() {
+        let secret = field(v, "secret");
+        let ids = [
+            field(v, "payment_link_id"),
+            field(v, "reference_id"),
+            field(v, "status"),
+            field(v, "payment_id"),
+        ];
+        let verify = |status: &str| {
+            verify_payment_link_signature(
+                secret,
+                ids[0],
+                ids[1],
+                status,
+                ids[3],
+                field(v, "signature"),
+            )
+        };
+        assert_eq!(verify(ids[2]), Ok(()), "{v}");
+        assert_eq!(verify("failed"), Err(SignatureError::Mismatch), "{v}");
+        checked += 1;
+    }
+    for v in vectors["webhook"].as_array().unwrap() {
+        let path = format!(
+            "{}/tests/fixtures/signatures/{}",
+            env!("CARGO_MANIFEST_DIR"),
+            field(v, "body_file")
+        );
+        let body = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let (secret, signature) = (field(v, "secret"), field(v, "signature"));
+        assert_eq!(sign(secret, &body), signature, "{v}");
+        assert_eq!(
+            verify_webhook_signature(secret, &body, signature),
+            Ok(()),
+            "{v}"
+        );
+        let mut tampered = body.clone();
+        tampered.push(b' ');
+        assert_eq!(
+            verify_webhook_signature(secret, &tampered, signature),
+            Err(SignatureError::Mismatch),
+            "{v}"
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 11, "every vector of vectors.json was checked");
+}
+
+#[test]
+fn an_empty_secret_is_refused_by_every_verifier() {
+    // An unset-but-present environment variable gives an empty secret; anyone can compute the
+    // HMAC with an empty key, so it must never verify.
+    let body = br#"{"event":"payment.captured"}"#;
+    let forged = sign("", body);
+    assert_eq!(
+        verify_webhook_signature("", body, &forged),
+        Err(SignatureError::EmptySecret)
+    );
+    assert!(matches!(
+        verify_and_parse_webhook::<serde_json::Value>("", body, &forged),
+        Err(WebhookError::Signature(SignatureError::EmptySecret))
+    ));
+    let forged = sign("", b"order_1|pay_1");
+    assert_eq!(
+        verify_payment_signature("", "order_1", "pay_1", &forged),
+        Err(SignatureError::EmptySecret)
+    );
+    let forged = sign("", b"pay_1|sub_1");
+    assert_eq!(
+        verify_subscription_signature("", "pay_1", "sub_1", &forged),
+        Err(SignatureError::EmptySecret)
+    );
+    let forged = sign("", b"plink_1|ref|paid|pay_1");
+    assert_eq!(
+        verify_payment_link_signature("", "plink_1", "ref", "paid", "pay_1", &forged),
+        Err(SignatureError::EmptySecret)
+    );
+}
+
+#[test]
+fn ids_with_the_separator_or_empty_are_refused() {
+    let secret = "key_secret";
+    // `order|x` + `y` and `order` + `x|y` make the same message: with a `|` allowed in an id, a
+    // signature for one pair would verify another.
+    let signature = sign(secret, b"order_1|x|pay_1");
+    assert_eq!(
+        verify_payment_signature(secret, "order_1|x", "pay_1", &signature),
+        Err(SignatureError::InvalidId("order_id"))
+    );
+    assert_eq!(
+        verify_payment_signature(secret, "order_1", "x|pay_1", &signature),
+        Err(SignatureError::InvalidId("payment_id"))
+    );
+    let signature = sign(secret, b"|pay_1");
+    assert_eq!(
+        verify_payment_signature(secret, "", "pay_1", &signature),
+        Err(SignatureError::InvalidId("order_id"))
+    );
+    let signature = sign(secret, b"pay_1|");
+    assert_eq!(
+        verify_subscription_signature(secret, "pay_1", "", &signature),
+        Err(SignatureError::InvalidId("subscription_id"))
+    );
+    let signature = sign(secret, b"pay_1|sub|1");
+    assert_eq!(
+        verify_subscription_signature(secret, "pay_1", "sub|1", &signature),
+        Err(SignatureError::InvalidId("subscription_id"))
+    );
+    let signature = sign(secret, b"plink_1|a|b|paid|pay_1");
+    assert_eq!(
+        verify_payment_link_signature(secret, "plink_1", "a|b", "paid", "pay_1", &signature),
+        Err(SignatureError::InvalidId("reference_id"))
+    );
+    let signature = sign(secret, b"plink_1|ref|paid|");
+    assert_eq!(
+        verify_payment_link_signature(secret, "plink_1", "ref", "paid", "", &signature),
+        Err(SignatureError::InvalidId("payment_id"))
+    );
 }

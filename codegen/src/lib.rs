@@ -150,6 +150,7 @@ pub fn generate_from(
     path_params::inject(&mut file, &path_params::collect(spec))
         .map_err(|e| fail(vec![format!("generated code: {e}")]))?;
     file.items.push(operation_paths(spec));
+    file.items.push(request_limits(spec));
     Ok(prettyplease::unparse(&file))
 }
 
@@ -163,6 +164,179 @@ fn operation_paths(spec: &openapiv3::OpenAPI) -> syn::Item {
     syn::parse_quote! {
         /// Every operation's `operationId` and path template, as in the spec.
         pub const OPERATION_PATHS: &[(&str, &str)] = &[#((#ids, #paths)),*];
+    }
+}
+
+/// `REQUEST_LIMITS`: the limits the spec puts on request fields (top-level body properties and
+/// query parameters), so that the pre-request check (`crate::validate`) enforces what the spec
+/// says and keeps no copy of its own.
+fn request_limits(spec: &openapiv3::OpenAPI) -> syn::Item {
+    let mut rows = Vec::new();
+    for (_, _, op) in spec.operations() {
+        let Some(operation) = op.operation_id.as_deref() else {
+            continue;
+        };
+        for parameter in &op.parameters {
+            let parameter = match parameter {
+                openapiv3::ReferenceOr::Item(parameter) => Some(parameter),
+                openapiv3::ReferenceOr::Reference { reference } => reference
+                    .strip_prefix("#/components/parameters/")
+                    .and_then(|name| spec.components.as_ref()?.parameters.get(name))
+                    .and_then(openapiv3::ReferenceOr::as_item),
+            };
+            let Some(openapiv3::Parameter::Query { parameter_data, .. }) = parameter else {
+                continue;
+            };
+            if let openapiv3::ParameterSchemaOrContent::Schema(schema) = &parameter_data.format
+                && let Some(schema) = resolve(spec, schema)
+                && let Some(limits) = limits_of(spec, schema)
+            {
+                rows.push(row(operation, "query", &parameter_data.name, &limits));
+            }
+        }
+        // Request bodies are written inline in paygate's specs.
+        let Some(body) = op
+            .request_body
+            .as_ref()
+            .and_then(openapiv3::ReferenceOr::as_item)
+        else {
+            continue;
+        };
+        let Some(schema) = body
+            .content
+            .get("application/json")
+            .and_then(|media| media.schema.as_ref())
+            .and_then(|schema| resolve(spec, schema))
+        else {
+            continue;
+        };
+        if let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) = &schema.schema_kind {
+            for (name, property) in &object.properties {
+                if let Some(limits) = resolve_boxed(spec, property).and_then(|p| limits_of(spec, p))
+                {
+                    rows.push(row(operation, "body", name, &limits));
+                }
+            }
+        }
+    }
+    syn::parse_quote! {
+        /// The limits the spec puts on request fields, enforced before a request is sent.
+        pub(crate) const REQUEST_LIMITS: &[crate::validate::FieldLimits] = &[#(#rows),*];
+    }
+}
+
+/// The limits of one field, when it has any.
+#[derive(Default)]
+struct Limits {
+    minimum: Option<i64>,
+    maximum: Option<i64>,
+    max_length: Option<usize>,
+    pattern: Option<String>,
+    max_properties: Option<usize>,
+    key_max_length: Option<usize>,
+    value_max_length: Option<usize>,
+}
+
+fn limits_of(spec: &openapiv3::OpenAPI, schema: &openapiv3::Schema) -> Option<Limits> {
+    use openapiv3::{SchemaKind, Type};
+    let mut limits = Limits::default();
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Integer(integer)) => {
+            limits.minimum = integer
+                .minimum
+                .map(|m| m + i64::from(integer.exclusive_minimum));
+            limits.maximum = integer
+                .maximum
+                .map(|m| m - i64::from(integer.exclusive_maximum));
+        }
+        SchemaKind::Type(Type::String(string)) => {
+            limits.max_length = string.max_length;
+            limits.pattern = string.pattern.clone();
+        }
+        SchemaKind::Type(Type::Object(object)) => {
+            limits.max_properties = object.max_properties;
+            // OpenAPI 3.0 has no `propertyNames`; the spec states key limits as `x-propertyNames`.
+            limits.key_max_length = schema
+                .schema_data
+                .extensions
+                .get("x-propertyNames")
+                .and_then(|names| names.get("maxLength"))
+                .and_then(serde_json::Value::as_u64)
+                .and_then(|n| usize::try_from(n).ok());
+            if let Some(openapiv3::AdditionalProperties::Schema(values)) =
+                &object.additional_properties
+                && let Some(values) = resolve(spec, values)
+                && let SchemaKind::Type(Type::String(string)) = &values.schema_kind
+            {
+                limits.value_max_length = string.max_length;
+            }
+        }
+        _ => return None,
+    }
+    let any = limits.minimum.is_some()
+        || limits.maximum.is_some()
+        || limits.max_length.is_some()
+        || limits.pattern.is_some()
+        || limits.max_properties.is_some()
+        || limits.key_max_length.is_some()
+        || limits.value_max_length.is_some();
+    any.then_some(limits)
+}
+
+fn resolve<'a>(
+    spec: &'a openapiv3::OpenAPI,
+    schema: &'a openapiv3::ReferenceOr<openapiv3::Schema>,
+) -> Option<&'a openapiv3::Schema> {
+    match schema {
+        openapiv3::ReferenceOr::Item(schema) => Some(schema),
+        openapiv3::ReferenceOr::Reference { reference } => {
+            let name = reference.strip_prefix("#/components/schemas/")?;
+            resolve(spec, spec.components.as_ref()?.schemas.get(name)?)
+        }
+    }
+}
+
+fn resolve_boxed<'a>(
+    spec: &'a openapiv3::OpenAPI,
+    schema: &'a openapiv3::ReferenceOr<Box<openapiv3::Schema>>,
+) -> Option<&'a openapiv3::Schema> {
+    match schema {
+        openapiv3::ReferenceOr::Item(schema) => Some(schema),
+        openapiv3::ReferenceOr::Reference { reference } => {
+            let name = reference.strip_prefix("#/components/schemas/")?;
+            resolve(spec, spec.components.as_ref()?.schemas.get(name)?)
+        }
+    }
+}
+
+fn row(operation: &str, location: &str, field: &str, limits: &Limits) -> proc_macro2::TokenStream {
+    fn opt<T: quote::ToTokens>(value: Option<T>) -> proc_macro2::TokenStream {
+        match value {
+            Some(value) => quote!(Some(#value)),
+            None => quote!(None),
+        }
+    }
+    let int = |v: Option<i64>| opt(v.map(proc_macro2::Literal::i64_unsuffixed));
+    let size = |v: Option<usize>| opt(v.map(proc_macro2::Literal::usize_unsuffixed));
+    let (minimum, maximum) = (int(limits.minimum), int(limits.maximum));
+    let max_length = size(limits.max_length);
+    let pattern = opt(limits.pattern.as_deref());
+    let max_properties = size(limits.max_properties);
+    let key_max_length = size(limits.key_max_length);
+    let value_max_length = size(limits.value_max_length);
+    quote! {
+        crate::validate::FieldLimits {
+            operation: #operation,
+            location: #location,
+            field: #field,
+            minimum: #minimum,
+            maximum: #maximum,
+            max_length: #max_length,
+            pattern: #pattern,
+            max_properties: #max_properties,
+            key_max_length: #key_max_length,
+            value_max_length: #value_max_length,
+        }
     }
 }
 

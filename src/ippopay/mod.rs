@@ -14,7 +14,7 @@ use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use crate::Error;
 use crate::transport::{ClientBuilder, FromParts, Gateway, GatewayId, Transport};
 
-pub use rupees::Rupees;
+pub use rupees::{ParseRupeesError, Rupees};
 
 /// The code progenitor generates from `openapi/ippopay.yaml` (see `build.rs`).
 #[allow(clippy::all, clippy::pedantic, missing_docs)]

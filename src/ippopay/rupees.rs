@@ -27,6 +27,12 @@ impl Rupees {
     pub fn scale(&self) -> u32 {
         self.0.scale()
     }
+
+    /// Whether the amount is a whole number of paise (at most two decimals once trailing
+    /// zeros are dropped): what Ippopay accepts and sends.
+    pub fn is_whole_paise(&self) -> bool {
+        self.0.normalize().scale() <= PAISE_DECIMALS
+    }
 }
 
 impl From<Decimal> for Rupees {
@@ -41,20 +47,57 @@ impl From<Rupees> for Decimal {
     }
 }
 
+/// Why text is not an amount of rupees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseRupeesError {
+    text: String,
+    reason: &'static str,
+}
+
+impl fmt::Display for ParseRupeesError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{:?} is not an amount of rupees: {}",
+            self.text, self.reason
+        )
+    }
+}
+
+impl std::error::Error for ParseRupeesError {}
+
+/// Decimal places of a whole number of paise.
+const PAISE_DECIMALS: u32 = 2;
+
+/// Only plain decimals: an optional `-`, digits, and optionally `.` and digits. No `+`, no
+/// `_`, no exponent, no `.5` or `5.`, no surrounding spaces: a lenient parser would read a
+/// typo or a differently formatted field as some other amount.
 impl FromStr for Rupees {
-    type Err = rust_decimal::Error;
+    type Err = ParseRupeesError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let s = s.trim();
-        if s.contains(['e', 'E']) {
-            Decimal::from_scientific(s).map(Self)
-        } else {
-            Decimal::from_str_exact(s).map(Self)
+        let fail = |reason| ParseRupeesError {
+            text: s.to_owned(),
+            reason,
+        };
+        let unsigned = s.strip_prefix('-').unwrap_or(s);
+        let (whole, fraction) = match unsigned.split_once('.') {
+            Some((whole, fraction)) => (whole, Some(fraction)),
+            None => (unsigned, None),
+        };
+        let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+        if !digits(whole) || fraction.is_some_and(|f| !digits(f)) {
+            return Err(fail(
+                "expected plain decimal digits such as 499.50 (no sign but -, no spaces, no exponent)",
+            ));
         }
+        Decimal::from_str_exact(s)
+            .map(Self)
+            .map_err(|_| fail("too many digits for a decimal"))
     }
 }
 
 impl TryFrom<&str> for Rupees {
-    type Error = rust_decimal::Error;
+    type Error = ParseRupeesError;
     fn try_from(s: &str) -> Result<Self, Self::Error> {
         s.parse()
     }
@@ -74,6 +117,9 @@ impl Serialize for Rupees {
     }
 }
 
+/// Decoding is strict where a lenient reader would hand out a wrong amount: a negative amount
+/// or one with fractions of a paisa is an error naming the value (Ippopay never sends either;
+/// rounding it, or passing it on as money owed, would be worse than failing the call).
 impl<'de> Deserialize<'de> for Rupees {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let raw = Box::<RawValue>::deserialize(deserializer)?;
@@ -83,11 +129,22 @@ impl<'de> Deserialize<'de> for Rupees {
         } else {
             text.to_owned()
         };
-        digits.parse().map_err(|e| {
+        let amount: Rupees = digits.parse().map_err(|e| {
             D::Error::custom(format!(
                 "amount {text} is not a decimal number of rupees: {e}"
             ))
-        })
+        })?;
+        if amount.0.is_sign_negative() && !amount.0.is_zero() {
+            return Err(D::Error::custom(format!(
+                "amount {text} is negative; refusing a negative amount of rupees"
+            )));
+        }
+        if !amount.is_whole_paise() {
+            return Err(D::Error::custom(format!(
+                "amount {text} has more than {PAISE_DECIMALS} decimals (fractions of a paisa); refusing to round it"
+            )));
+        }
+        Ok(amount)
     }
 }
 
@@ -117,7 +174,7 @@ mod tests {
     }
 
     #[test]
-    fn accepts_numbers_strings_and_exponents() {
+    fn accepts_numbers_and_strings() {
         assert_eq!(
             serde_json::from_str::<Rupees>("100.00").unwrap(),
             rupees("100")
@@ -125,10 +182,6 @@ mod tests {
         assert_eq!(
             serde_json::from_str::<Rupees>(r#""0.98""#).unwrap(),
             rupees("0.98")
-        );
-        assert_eq!(
-            serde_json::from_str::<Rupees>("1e2").unwrap(),
-            rupees("100")
         );
     }
 

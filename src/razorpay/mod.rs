@@ -17,6 +17,7 @@
 //! # Ok(()) }
 //! ```
 
+mod amounts;
 mod notes;
 pub mod pagination;
 pub mod signature;
@@ -116,7 +117,8 @@ impl ClientHooks<Transport> for generated::Client {
         _info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
         self.inner()
-            .check(result, |body| decode_error(body).is_some(), |_| false)
+            .check(result, |body| decode_error(body).is_some(), |_| false)?;
+        amounts::refuse_negative(result)
     }
 }
 

@@ -1,18 +1,21 @@
 //! [`Notes`]: Razorpay's free-form key-value notes, which the API returns as an object or, when
 //! empty, as `[]`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::ops::{Deref, DerefMut};
 
 use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// Key-value notes on an order, payment or refund (at most 15 pairs of at most 256 characters
-/// when sent). Decodes from an object or an empty array; a non-string value (a number the
-/// dashboard stored) is kept as its JSON text. Always serializes as an object.
+/// Key-value notes on an order, payment or refund (when sent: at most 15 pairs, each key and
+/// each value at most 256 characters, as `openapi/razorpay.yaml` states and the client
+/// enforces). Decodes from an object or an empty array; a number or boolean value (one the
+/// dashboard stored) is kept as its JSON text. A `null` value is not a string: it is not in the
+/// map, [`Notes::is_null`] reports it, and it serializes back as `null`, so it stays
+/// distinguishable from the string `"null"`. Always serializes as an object.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Notes(BTreeMap<String, String>);
+pub struct Notes(BTreeMap<String, String>, BTreeSet<String>);
 
 impl Notes {
     /// Empty notes.
@@ -22,11 +25,27 @@ impl Notes {
 
     /// Adds one note.
     pub fn with(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.0.insert(key.into(), value.into());
+        let key = key.into();
+        self.1.remove(&key);
+        self.0.insert(key, value.into());
         self
     }
 
-    /// The notes as a map.
+    /// Whether the service sent `key` with the value `null` (such a key is not in the map of
+    /// strings).
+    pub fn is_null(&self, key: &str) -> bool {
+        self.1.contains(key) && !self.0.contains_key(key)
+    }
+
+    /// The keys whose value was `null`.
+    pub fn null_keys(&self) -> impl Iterator<Item = &str> {
+        self.1
+            .iter()
+            .filter(|key| !self.0.contains_key(*key))
+            .map(String::as_str)
+    }
+
+    /// The notes with a string value, as a map.
     pub fn into_inner(self) -> BTreeMap<String, String> {
         self.0
     }
@@ -47,7 +66,7 @@ impl DerefMut for Notes {
 
 impl From<BTreeMap<String, String>> for Notes {
     fn from(map: BTreeMap<String, String>) -> Self {
-        Self(map)
+        Self(map, BTreeSet::new())
     }
 }
 
@@ -57,13 +76,23 @@ impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for Notes {
             iter.into_iter()
                 .map(|(k, v)| (k.into(), v.into()))
                 .collect(),
+            BTreeSet::new(),
         )
     }
 }
 
 impl Serialize for Notes {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(serializer)
+        use serde::ser::SerializeMap;
+        let nulls: Vec<&str> = self.null_keys().collect();
+        let mut map = serializer.serialize_map(Some(self.0.len() + nulls.len()))?;
+        for (key, value) in &self.0 {
+            map.serialize_entry(key, value)?;
+        }
+        for key in nulls {
+            map.serialize_entry(key, &())?;
+        }
+        map.end()
     }
 }
 
@@ -83,15 +112,21 @@ impl<'de> Visitor<'de> for NotesVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Notes, A::Error> {
-        let mut notes = BTreeMap::new();
+        let mut notes = Notes::default();
         while let Some((key, value)) = map.next_entry::<String, serde_json::Value>()? {
             let text = match value {
+                serde_json::Value::Null => {
+                    notes.0.remove(&key);
+                    notes.1.insert(key);
+                    continue;
+                }
                 serde_json::Value::String(s) => s,
                 other => other.to_string(),
             };
-            notes.insert(key, text);
+            notes.1.remove(&key);
+            notes.0.insert(key, text);
         }
-        Ok(Notes(notes))
+        Ok(notes)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Notes, A::Error> {

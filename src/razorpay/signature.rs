@@ -2,6 +2,11 @@
 //! webhooks. Each is a lower-case hex HMAC-SHA256; every comparison runs in constant time
 //! (`hmac`'s `verify_slice`), and a malformed signature is an error, never a panic.
 //!
+//! An empty secret is refused (anyone can compute an HMAC with an empty key: an environment
+//! variable that is set but empty must not turn verification off), and so is an id that is
+//! empty or contains the `|` separator (`a|b` + `c` and `a` + `b|c` make the same message, so
+//! a signature for one pair would verify the other).
+//!
 //! | what | key | message |
 //! | --- | --- | --- |
 //! | Checkout payment | key secret | `order_id + "|" + payment_id` |
@@ -21,11 +26,16 @@ const SIGNATURE_HEX_LEN: usize = 64;
 
 /// Why a signature was not accepted. Never contains a secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SignatureError {
     /// The signature is empty, not 64 characters, or not hexadecimal.
     Malformed(&'static str),
     /// Well-formed, but not the signature of this message with this secret.
     Mismatch,
+    /// The secret is empty: nothing can be verified with it (check your configuration).
+    EmptySecret,
+    /// The named id is empty or contains `|`, so the signed message would be ambiguous.
+    InvalidId(&'static str),
 }
 
 impl fmt::Display for SignatureError {
@@ -33,6 +43,8 @@ impl fmt::Display for SignatureError {
         match self {
             Self::Malformed(why) => write!(f, "malformed signature: {why}"),
             Self::Mismatch => f.write_str("signature does not match"),
+            Self::EmptySecret => f.write_str("the secret is empty; refusing to verify"),
+            Self::InvalidId(name) => write!(f, "`{name}` is empty or contains `|`"),
         }
     }
 }
@@ -81,6 +93,8 @@ pub fn verify_payment_signature(
     payment_id: &str,
     signature: &str,
 ) -> Result<(), SignatureError> {
+    id("order_id", order_id)?;
+    id("payment_id", payment_id)?;
     verify(
         key_secret,
         format!("{order_id}|{payment_id}").as_bytes(),
@@ -95,6 +109,8 @@ pub fn verify_subscription_signature(
     subscription_id: &str,
     signature: &str,
 ) -> Result<(), SignatureError> {
+    id("payment_id", payment_id)?;
+    id("subscription_id", subscription_id)?;
     verify(
         key_secret,
         format!("{payment_id}|{subscription_id}").as_bytes(),
@@ -103,6 +119,9 @@ pub fn verify_subscription_signature(
 }
 
 /// Verifies the signature on a payment link's callback.
+///
+/// `reference_id` may be empty (it is optional when the link is created, and the callback then
+/// carries it empty) but never contains `|`; every other part must be non-empty.
 pub fn verify_payment_link_signature(
     key_secret: &str,
     payment_link_id: &str,
@@ -111,6 +130,12 @@ pub fn verify_payment_link_signature(
     payment_id: &str,
     signature: &str,
 ) -> Result<(), SignatureError> {
+    id("payment_link_id", payment_link_id)?;
+    if reference_id.contains('|') {
+        return Err(SignatureError::InvalidId("reference_id"));
+    }
+    id("status", status)?;
+    id("payment_id", payment_id)?;
     let message = format!("{payment_link_id}|{reference_id}|{status}|{payment_id}");
     verify(key_secret, message.as_bytes(), signature)
 }
@@ -129,7 +154,8 @@ pub fn verify_webhook_signature(
 }
 
 /// Verifies a webhook, then parses its body: the body is never parsed before it is trusted.
-/// `T` is usually [`super::types::WebhookEvent`].
+/// `T` is usually [`super::types::WebhookEvent`]. A negative amount anywhere in the event's
+/// entities is a [`WebhookError::Parse`] naming the field.
 pub fn verify_and_parse_webhook<T: serde::de::DeserializeOwned>(
     webhook_secret: &str,
     raw_body: &[u8],
@@ -137,7 +163,14 @@ pub fn verify_and_parse_webhook<T: serde::de::DeserializeOwned>(
 ) -> Result<T, WebhookError> {
     verify_webhook_signature(webhook_secret, raw_body, signature_header)
         .map_err(WebhookError::Signature)?;
-    serde_json::from_slice(raw_body).map_err(WebhookError::Parse)
+    let value: serde_json::Value = serde_json::from_slice(raw_body).map_err(WebhookError::Parse)?;
+    // A negative amount is refused as in API responses (see `super::amounts`).
+    if let Some((path, amount)) = super::amounts::negative_amount(&value) {
+        return Err(WebhookError::Parse(super::amounts::negative_amount_error(
+            &path, amount,
+        )));
+    }
+    T::deserialize(value).map_err(WebhookError::Parse)
 }
 
 fn mac(secret: &str, message: &[u8]) -> HmacSha256 {
@@ -147,7 +180,18 @@ fn mac(secret: &str, message: &[u8]) -> HmacSha256 {
     mac
 }
 
+/// An id that can be one part of a `|`-separated message.
+fn id(name: &'static str, value: &str) -> Result<(), SignatureError> {
+    if value.is_empty() || value.contains('|') {
+        return Err(SignatureError::InvalidId(name));
+    }
+    Ok(())
+}
+
 fn verify(secret: &str, message: &[u8], signature: &str) -> Result<(), SignatureError> {
+    if secret.is_empty() {
+        return Err(SignatureError::EmptySecret);
+    }
     if signature.is_empty() {
         return Err(SignatureError::Malformed("empty"));
     }

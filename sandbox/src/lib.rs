@@ -118,6 +118,7 @@ mod ids;
 mod ippopay;
 mod razorpay;
 mod server;
+pub mod spec;
 mod state;
 mod webhooks;
 

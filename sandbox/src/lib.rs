@@ -114,6 +114,7 @@ mod clock;
 mod control;
 mod errors;
 mod faults;
+mod gate;
 mod ids;
 mod ippopay;
 mod razorpay;
@@ -229,6 +230,7 @@ impl SandboxBuilder {
 
     /// Binds 127.0.0.1 and starts serving in the background.
     pub async fn start(self) -> io::Result<Sandbox> {
+        gate::load_specs().map_err(io::Error::other)?;
         let listener =
             TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, self.port))).await?;
         let addr = listener.local_addr()?;

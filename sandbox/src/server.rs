@@ -9,10 +9,8 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{Request, State};
-use axum::middleware::{self, Next};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
-use base64::Engine as _;
 use http::{HeaderValue, StatusCode, header};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
@@ -22,6 +20,7 @@ use tower::ServiceExt as _;
 
 use crate::errors::{IppopayError, RazorpayError};
 use crate::faults::{BAD_GATEWAY_HTML, FaultKind, Gateway};
+use crate::gate::{self, Api};
 use crate::state::Shared;
 use crate::{control, ippopay, razorpay};
 
@@ -36,17 +35,26 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .fallback(razorpay_unknown)
         .method_not_allowed_fallback(razorpay_unknown)
         .layer(middleware::from_fn_with_state(
-            shared.clone(),
-            razorpay_gate,
+            (shared.clone(), Api::Razorpay),
+            gate::gate,
         ));
     let ippopay = ippopay::routes()
         .fallback(ippopay_unknown)
         .method_not_allowed_fallback(ippopay_unknown)
-        .layer(middleware::from_fn_with_state(shared.clone(), ippopay_gate));
+        .layer(middleware::from_fn_with_state(
+            (shared.clone(), Api::Ippopay),
+            gate::gate,
+        ));
     Router::new()
         .nest(RAZORPAY_PREFIX, razorpay)
         .nest(IPPOPAY_PREFIX, ippopay)
-        .nest(CONTROL_PREFIX, control::routes())
+        .nest(
+            CONTROL_PREFIX,
+            control::routes().layer(middleware::from_fn_with_state(
+                (shared.clone(), Api::Control),
+                gate::gate,
+            )),
+        )
         .fallback(unknown)
         .with_state(shared)
 }
@@ -65,82 +73,6 @@ async fn unknown() -> Response {
         "not a sandbox URL: use /razorpay/v1, /ippopay/v1 or /_sandbox\n",
     )
         .into_response()
-}
-
-/// `Basic base64(user:password)` matches the pair? `None`: no usable credentials were sent.
-fn basic_auth(request: &Request, user: &str, password: &str) -> Option<bool> {
-    let value = request
-        .headers()
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?;
-    let (scheme, encoded) = value.split_once(' ')?;
-    if !scheme.eq_ignore_ascii_case("basic") {
-        return None;
-    }
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(encoded.trim())
-        .ok()?;
-    let decoded = String::from_utf8(decoded).ok()?;
-    let (u, p) = decoded.split_once(':')?;
-    Some(u == user && p == password)
-}
-
-/// Reads the whole body, refusing one above the limit.
-async fn buffer(shared: &Shared, request: Request) -> Result<Request, ()> {
-    let (parts, body) = request.into_parts();
-    let bytes = axum::body::to_bytes(body, shared.config.body_limit)
-        .await
-        .map_err(|_| ())?;
-    Ok(Request::from_parts(parts, Body::from(bytes)))
-}
-
-async fn razorpay_gate(
-    State(shared): State<Arc<Shared>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let config = &shared.config;
-    match basic_auth(
-        &request,
-        &config.razorpay_key_id,
-        &config.razorpay_key_secret,
-    ) {
-        Some(true) => {}
-        Some(false) => return RazorpayError::unauthorized(false).into_response(),
-        None => return RazorpayError::unauthorized(true).into_response(),
-    }
-    let Ok(request) = buffer(&shared, request).await else {
-        return RazorpayError::bad_request(
-            format!(
-                "The request body is too large: at most {} bytes are accepted",
-                config.body_limit
-            ),
-            None,
-        )
-        .into_response();
-    };
-    next.run(request).await
-}
-
-async fn ippopay_gate(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
-    let config = &shared.config;
-    if basic_auth(
-        &request,
-        &config.ippopay_public_key,
-        &config.ippopay_secret_key,
-    ) != Some(true)
-    {
-        return IppopayError::new(StatusCode::UNAUTHORIZED, "Unauthorized").into_response();
-    }
-    let Ok(request) = buffer(&shared, request).await else {
-        return IppopayError::bad_request(format!(
-            "Request body too large: at most {} bytes are accepted",
-            config.body_limit
-        ))
-        .into_response();
-    };
-    next.run(request).await
 }
 
 /// Which gateway a path belongs to.

@@ -32,7 +32,10 @@ pub(crate) fn parse<T: DeserializeOwned>(body: &Bytes) -> Result<(T, Value), Bod
             detail: "The request body must be a JSON object".into(),
         });
     }
-    let typed = serde_path_to_error::deserialize(&value).map_err(|e| {
+    // Typed values are read from the bytes, not from `value`: a `Value` holds numbers as
+    // floats, which would turn rupees `499.50` into `499.5`.
+    let mut deserializer = serde_json::Deserializer::from_slice(raw);
+    let typed = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         let inner = e.inner().to_string();
         let path = e.path().to_string();
         let parent = (path != ".").then_some(path);

@@ -67,7 +67,13 @@ async fn ippopay_unknown() -> IppopayError {
     IppopayError::new(StatusCode::NOT_FOUND, "Not found")
 }
 
-async fn unknown() -> Response {
+/// A URL outside every router; under a gateway's prefix (its bare root), that gateway's answer.
+async fn unknown(uri: http::Uri) -> Response {
+    match gateway_of(uri.path()) {
+        Some(Gateway::Razorpay) => return RazorpayError::unknown_url().into_response(),
+        Some(Gateway::Ippopay) => return ippopay_unknown().await.into_response(),
+        None => {}
+    }
     (
         StatusCode::NOT_FOUND,
         "not a sandbox URL: use /razorpay/v1, /ippopay/v1 or /_sandbox\n",

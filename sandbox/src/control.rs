@@ -35,21 +35,25 @@ pub enum ControlError {
         field: Option<String>,
     },
     /// The customer's payment failed, as the payment method asked for (`failure@razorpay`, a
-    /// failure test card): the payment exists, `failed`, with these error details.
-    PaymentFailed {
-        /// The failed payment.
-        payment_id: String,
-        /// Its order.
-        order_id: String,
-        /// `error.code`, e.g. `BAD_REQUEST_ERROR`.
-        code: String,
-        /// `error.reason`, e.g. `card_declined`.
-        reason: String,
-        /// `error.description`.
-        description: String,
-        /// `error.source`, e.g. `bank` or `customer`.
-        source: String,
-    },
+    /// failure test card): the payment exists, `failed`.
+    PaymentFailed(Box<FailedPayment>),
+}
+
+/// A payment the customer's bank or app declined, with Razorpay's error details.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailedPayment {
+    /// The failed payment.
+    pub payment_id: String,
+    /// Its order.
+    pub order_id: String,
+    /// `error.code`, e.g. `BAD_REQUEST_ERROR`.
+    pub code: String,
+    /// `error.reason`, e.g. `card_declined`.
+    pub reason: String,
+    /// `error.description`.
+    pub description: String,
+    /// `error.source`, e.g. `bank` or `customer`.
+    pub source: String,
 }
 
 impl ControlError {
@@ -80,12 +84,11 @@ impl fmt::Display for ControlError {
                 }
                 Ok(())
             }
-            Self::PaymentFailed {
-                payment_id,
-                reason,
-                description,
-                ..
-            } => write!(f, "payment {payment_id} failed ({reason}): {description}"),
+            Self::PaymentFailed(failed) => write!(
+                f,
+                "payment {} failed ({}): {}",
+                failed.payment_id, failed.reason, failed.description
+            ),
         }
     }
 }
@@ -110,19 +113,12 @@ impl IntoResponse for ControlError {
                 let body: rzp::ErrorResponse = built(rzp::ErrorResponse::builder().error(error));
                 (status, Json(body)).into_response()
             }
-            Self::PaymentFailed {
-                payment_id,
-                order_id,
-                code,
-                reason,
-                description,
-                source,
-            } => RazorpayError::payment_failed(
-                &code,
-                &description,
-                (&source, "payment_authorization", &reason),
-                &payment_id,
-                &order_id,
+            Self::PaymentFailed(failed) => RazorpayError::payment_failed(
+                &failed.code,
+                &failed.description,
+                (&failed.source, "payment_authorization", &failed.reason),
+                &failed.payment_id,
+                &failed.order_id,
             )
             .into_response(),
         }

@@ -29,7 +29,7 @@ where
 #[derive(Debug, Clone)]
 pub(crate) struct RazorpayError {
     pub(crate) status: StatusCode,
-    pub(crate) body: rzp::ErrorResponse,
+    pub(crate) body: Box<rzp::ErrorResponse>,
 }
 
 /// `reason` Razorpay sends for a request field it refused.
@@ -56,7 +56,7 @@ impl RazorpayError {
         );
         Self {
             status,
-            body: built(rzp::ErrorResponse::builder().error(error)),
+            body: Box::new(built(rzp::ErrorResponse::builder().error(error))),
         }
     }
 

@@ -132,7 +132,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-pub use control::ControlError;
+pub use control::{ControlError, FailedPayment};
 pub use faults::{Fault, FaultKind, Gateway};
 pub use ippopay::IppopayPayment;
 pub use razorpay::checkout::{Card, CheckoutResult, PayWith};

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
 use super::payments::mark_captured;
-use crate::control::ControlError;
+use crate::control::{ControlError, FailedPayment};
 use crate::errors::built;
 use crate::state::Shared;
 use crate::webhooks;
@@ -361,14 +361,14 @@ pub(crate) fn pay(
             },
         );
         match decline {
-            Some(decline) => Err(ControlError::PaymentFailed {
+            Some(decline) => Err(ControlError::PaymentFailed(Box::new(FailedPayment {
                 payment_id,
                 order_id: order_id.to_owned(),
                 code: decline.code.to_owned(),
                 reason: decline.reason.to_owned(),
                 description: decline.description.to_owned(),
                 source: decline.source.to_owned(),
-            }),
+            }))),
             None => {
                 if auto_capture {
                     mark_captured(store, &payment_id, now, &mut events);

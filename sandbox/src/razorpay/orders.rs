@@ -135,7 +135,7 @@ pub(crate) async fn fetch(
         .razorpay
         .orders
         .get(&order_id)
-        .ok_or_else(|| RazorpayError::not_found())?;
+        .ok_or_else(RazorpayError::not_found)?;
     Ok(Json(order.clone()))
 }
 
@@ -151,7 +151,7 @@ pub(crate) async fn update(
         .razorpay
         .orders
         .get_mut(&order_id)
-        .ok_or_else(|| RazorpayError::not_found())?;
+        .ok_or_else(RazorpayError::not_found)?;
     order.notes = Some(request.notes);
     Ok(Json(order.clone()))
 }

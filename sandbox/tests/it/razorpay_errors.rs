@@ -185,11 +185,16 @@ async fn unknown_ids_get_404_on_every_operation_that_takes_one() {
             .map(drop),
         "fetch_settlement",
     );
-    assert_eq!(
-        sb.pay_razorpay_order(id, PayWith::upi("success@razorpay"))
-            .await
-            .is_err(),
-        true
+    let err = sb
+        .pay_razorpay_order(id, PayWith::upi("success@razorpay"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            paygate_sandbox::ControlError::Rejected { status: 404, .. }
+        ),
+        "{err:?}"
     );
     assert_spec_clean(&sb);
 }
@@ -203,13 +208,10 @@ async fn capture_only_an_authorized_payment_for_its_amount_and_currency() {
         .pay_razorpay_order(&o.id, PayWith::upi("failure@razorpay"))
         .await
         .unwrap_err();
-    let paygate_sandbox::ControlError::PaymentFailed {
-        payment_id: failed_id,
-        ..
-    } = failed
-    else {
+    let paygate_sandbox::ControlError::PaymentFailed(failed) = failed else {
         panic!("{failed:?}");
     };
+    let failed_id = failed.payment_id;
     let paid = sb
         .pay_razorpay_order(&o.id, PayWith::upi("success@razorpay"))
         .await

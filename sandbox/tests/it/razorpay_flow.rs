@@ -434,15 +434,15 @@ async fn failed_payments_carry_the_documented_reason() {
         .pay_razorpay_order(&o.id, PayWith::card("4100280000080001"))
         .await
         .unwrap_err();
-    let paygate_sandbox::ControlError::PaymentFailed {
+    let paygate_sandbox::ControlError::PaymentFailed(failed) = err else {
+        panic!("expected a failed payment, got {err:?}");
+    };
+    let paygate_sandbox::FailedPayment {
         payment_id,
         reason,
         code,
         ..
-    } = err
-    else {
-        panic!("expected a failed payment, got {err:?}");
-    };
+    } = *failed;
     assert_eq!(
         (reason.as_str(), code.as_str()),
         ("insufficient_fund", "BAD_REQUEST_ERROR")

@@ -531,6 +531,7 @@ fn check_json(validator: &Validator, body: &[u8]) -> Result<(), Violation> {
 
 /// A violation naming the field `error` is about; `whole` names the root of `instance`.
 fn violation(error: &ValidationError<'_>, instance: &Value, whole: &str) -> Violation {
+    let error = most_specific(error);
     let pointer = error.instance_path().as_str();
     let mut field = String::new();
     let mut at = Some(instance);
@@ -561,7 +562,11 @@ fn violation(error: &ValidationError<'_>, instance: &Value, whole: &str) -> Viol
             (false, "is not allowed here".to_owned())
         }
         ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. } => {
-            (false, "value matches none of the allowed forms".to_owned())
+            let message = match expected_types(error) {
+                Some(types) => format!("value is not of type {}", types.join(" or ")),
+                None => "value matches none of the allowed forms".to_owned(),
+            };
+            (false, message)
         }
         _ => (false, error.masked().to_string()),
     };
@@ -576,6 +581,60 @@ fn violation(error: &ValidationError<'_>, instance: &Value, whole: &str) -> Viol
     }
     let value = if missing { None } else { at.map(render) };
     Violation::new(field, value, message)
+}
+
+/// For an `anyOf`/`oneOf` failure, the error of the branch that fits the value's type best
+/// (a nullable open enum given `7` is reported by its string branch, a `notes` object with a
+/// number value at `notes.key`); the error itself when every branch wants another type.
+fn most_specific<'e, 'a>(error: &'e ValidationError<'a>) -> &'e ValidationError<'a> {
+    let (ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context }) =
+        error.kind()
+    else {
+        return error;
+    };
+    if expected_types(error).is_some() {
+        return error;
+    }
+    let path = error.instance_path().as_str();
+    let fitting = context
+        .iter()
+        .filter_map(|branch| branch.first())
+        .filter(|first| expected_types(first).is_none() || first.instance_path().as_str() != path)
+        .max_by_key(|first| first.instance_path().as_str().len());
+    match fitting {
+        Some(branch) => most_specific(branch),
+        None => error,
+    }
+}
+
+/// The types an error asks for when it is a type mismatch at its own path (through
+/// `anyOf`/`oneOf` whose every branch mismatches the type there), sorted.
+fn expected_types(error: &ValidationError<'_>) -> Option<Vec<String>> {
+    let mut types = match error.kind() {
+        ValidationErrorKind::Type { kind } => match kind {
+            jsonschema::error::TypeKind::Single(t) => vec![format!("\"{t}\"")],
+            jsonschema::error::TypeKind::Multiple(set) => {
+                set.iter().map(|t| format!("\"{t}\"")).collect()
+            }
+        },
+        ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
+            let mut all = Vec::new();
+            // A branch wants other types when one of its errors at this path says so (a
+            // closed enum branch also reports the `enum` mismatch beside `type`).
+            for branch in context {
+                let wanted = branch
+                    .iter()
+                    .filter(|e| e.instance_path() == error.instance_path())
+                    .find_map(expected_types)?;
+                all.extend(wanted);
+            }
+            all
+        }
+        _ => return None,
+    };
+    types.sort();
+    types.dedup();
+    Some(types)
 }
 
 fn push_key(field: &mut String, key: &str) {

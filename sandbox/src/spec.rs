@@ -289,18 +289,26 @@ impl SpecValidator {
         &self.base_path
     }
 
+    /// `path` without [`SpecValidator::base_path`] (`/v1/orders` -> `/orders`), or `None` when
+    /// it lies outside the server's path.
+    pub fn relative_path<'p>(&self, path: &'p str) -> Option<&'p str> {
+        let rest = path.strip_prefix(self.base_path.as_str())?;
+        (rest.is_empty() || rest.starts_with('/')).then_some(rest)
+    }
+
     /// Every operation of the document.
     pub fn operations(&self) -> impl Iterator<Item = &OperationInfo> {
         self.operations.iter().map(|op| &op.info)
     }
 
     /// Finds the operation for `method` and `path` (relative to [`SpecValidator::base_path`],
-    /// without the query string, still percent-encoded).
+    /// still percent-encoded; a query string is ignored).
     ///
     /// A concrete segment wins over a templated one, so `/order/create` is not read as an
     /// order id when the document has both; among the templates that match, only those that
     /// take `method` count.
     pub fn route(&self, method: &Method, path: &str) -> Result<Route, RouteError> {
+        let path = path.split_once('?').map_or(path, |(path, _)| path);
         let mut allowed = Vec::new();
         for op in &self.operations {
             let Some(path_params) = op.template.matches(path) else {
@@ -324,7 +332,8 @@ impl SpecValidator {
         }
     }
 
-    /// Checks a request against its operation: path parameters, query parameters (`query`
+    /// Checks a request against its operation (`route` from this validator's
+    /// [`SpecValidator::route`]): path parameters, query parameters (`query`
     /// holds the decoded pairs in order; parameters the document does not declare are
     /// ignored, as OpenAPI does not forbid them), header parameters, `Content-Type` and the
     /// body (`None` or empty when there is none). Returns the first violation found.

@@ -289,18 +289,26 @@ impl SpecValidator {
         &self.base_path
     }
 
+    /// `path` without [`SpecValidator::base_path`] (`/v1/orders` -> `/orders`), or `None` when
+    /// it lies outside the server's path.
+    pub fn relative_path<'p>(&self, path: &'p str) -> Option<&'p str> {
+        let rest = path.strip_prefix(self.base_path.as_str())?;
+        (rest.is_empty() || rest.starts_with('/')).then_some(rest)
+    }
+
     /// Every operation of the document.
     pub fn operations(&self) -> impl Iterator<Item = &OperationInfo> {
         self.operations.iter().map(|op| &op.info)
     }
 
     /// Finds the operation for `method` and `path` (relative to [`SpecValidator::base_path`],
-    /// without the query string, still percent-encoded).
+    /// still percent-encoded; a query string is ignored).
     ///
     /// A concrete segment wins over a templated one, so `/order/create` is not read as an
     /// order id when the document has both; among the templates that match, only those that
     /// take `method` count.
     pub fn route(&self, method: &Method, path: &str) -> Result<Route, RouteError> {
+        let path = path.split_once('?').map_or(path, |(path, _)| path);
         let mut allowed = Vec::new();
         for op in &self.operations {
             let Some(path_params) = op.template.matches(path) else {
@@ -324,7 +332,8 @@ impl SpecValidator {
         }
     }
 
-    /// Checks a request against its operation: path parameters, query parameters (`query`
+    /// Checks a request against its operation (`route` from this validator's
+    /// [`SpecValidator::route`]): path parameters, query parameters (`query`
     /// holds the decoded pairs in order; parameters the document does not declare are
     /// ignored, as OpenAPI does not forbid them), header parameters, `Content-Type` and the
     /// body (`None` or empty when there is none). Returns the first violation found.
@@ -531,6 +540,7 @@ fn check_json(validator: &Validator, body: &[u8]) -> Result<(), Violation> {
 
 /// A violation naming the field `error` is about; `whole` names the root of `instance`.
 fn violation(error: &ValidationError<'_>, instance: &Value, whole: &str) -> Violation {
+    let error = most_specific(error);
     let pointer = error.instance_path().as_str();
     let mut field = String::new();
     let mut at = Some(instance);
@@ -561,7 +571,11 @@ fn violation(error: &ValidationError<'_>, instance: &Value, whole: &str) -> Viol
             (false, "is not allowed here".to_owned())
         }
         ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. } => {
-            (false, "value matches none of the allowed forms".to_owned())
+            let message = match expected_types(error) {
+                Some(types) => format!("value is not of type {}", types.join(" or ")),
+                None => "value matches none of the allowed forms".to_owned(),
+            };
+            (false, message)
         }
         _ => (false, error.masked().to_string()),
     };
@@ -576,6 +590,60 @@ fn violation(error: &ValidationError<'_>, instance: &Value, whole: &str) -> Viol
     }
     let value = if missing { None } else { at.map(render) };
     Violation::new(field, value, message)
+}
+
+/// For an `anyOf`/`oneOf` failure, the error of the branch that fits the value's type best
+/// (a nullable open enum given `7` is reported by its string branch, a `notes` object with a
+/// number value at `notes.key`); the error itself when every branch wants another type.
+fn most_specific<'e, 'a>(error: &'e ValidationError<'a>) -> &'e ValidationError<'a> {
+    let (ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context }) =
+        error.kind()
+    else {
+        return error;
+    };
+    if expected_types(error).is_some() {
+        return error;
+    }
+    let path = error.instance_path().as_str();
+    let fitting = context
+        .iter()
+        .filter_map(|branch| branch.first())
+        .filter(|first| expected_types(first).is_none() || first.instance_path().as_str() != path)
+        .max_by_key(|first| first.instance_path().as_str().len());
+    match fitting {
+        Some(branch) => most_specific(branch),
+        None => error,
+    }
+}
+
+/// The types an error asks for when it is a type mismatch at its own path (through
+/// `anyOf`/`oneOf` whose every branch mismatches the type there), sorted.
+fn expected_types(error: &ValidationError<'_>) -> Option<Vec<String>> {
+    let mut types = match error.kind() {
+        ValidationErrorKind::Type { kind } => match kind {
+            jsonschema::error::TypeKind::Single(t) => vec![format!("\"{t}\"")],
+            jsonschema::error::TypeKind::Multiple(set) => {
+                set.iter().map(|t| format!("\"{t}\"")).collect()
+            }
+        },
+        ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
+            let mut all = Vec::new();
+            // A branch wants other types when one of its errors at this path says so (a
+            // closed enum branch also reports the `enum` mismatch beside `type`).
+            for branch in context {
+                let wanted = branch
+                    .iter()
+                    .filter(|e| e.instance_path() == error.instance_path())
+                    .find_map(expected_types)?;
+                all.extend(wanted);
+            }
+            all
+        }
+        _ => return None,
+    };
+    types.sort();
+    types.dedup();
+    Some(types)
 }
 
 fn push_key(field: &mut String, key: &str) {

@@ -3,6 +3,7 @@
 //! and the control endpoints. Every test ends by asserting the sandbox sent nothing its OpenAPI
 //! documents forbid.
 
+mod binary;
 mod common;
 mod concurrency;
 mod control_http;

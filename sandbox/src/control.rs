@@ -137,14 +137,12 @@ fn parse<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, ControlError
 
 /// Moves the clock forward and runs what became due; returns the new time.
 pub(crate) fn advance_clock(shared: &Shared, by: Duration) -> i64 {
-    let (now, events) = {
-        let mut world = shared.world();
-        world.clock.advance(by);
-        let events = razorpay::settlements::on_clock_advanced(&mut world);
-        (world.clock.now(), events)
-    };
+    let mut world = shared.world();
+    world.clock.advance(by);
+    let events = razorpay::settlements::on_clock_advanced(&mut world);
+    // Queued under the lock, so events go out in the order they happened.
     shared.webhooks.send(events);
-    now
+    world.clock.now()
 }
 
 /// The routes under `/_sandbox`.

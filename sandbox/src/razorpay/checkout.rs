@@ -275,8 +275,8 @@ pub(crate) fn pay(
     with: &PayWith,
 ) -> Result<CheckoutResult, ControlError> {
     let outcome = outcome(with)?;
-    let mut events = Vec::new();
     let result = {
+        let mut events = Vec::new();
         let mut world = shared.world();
         let now = world.clock.now();
         let store = &mut world.razorpay;
@@ -360,7 +360,7 @@ pub(crate) fn pay(
                 settled: false,
             },
         );
-        match decline {
+        let result = match decline {
             Some(decline) => Err(ControlError::PaymentFailed(Box::new(FailedPayment {
                 payment_id,
                 order_id: order_id.to_owned(),
@@ -383,8 +383,10 @@ pub(crate) fn pay(
                     razorpay_order_id: order_id.to_owned(),
                 })
             }
-        }
+        };
+        // Queued under the lock, so events go out in the order they happened.
+        shared.webhooks.send(events);
+        result
     };
-    shared.webhooks.send(events);
     result
 }

@@ -61,8 +61,8 @@ pub(crate) async fn capture(
 ) -> Reply<rzp::Payment> {
     let (request, _): (rzp::CapturePaymentRequest, _) = parse_body(&body)?;
     check_min_amount(request.amount)?;
-    let mut events = Vec::new();
     let payment = {
+        let mut events = Vec::new();
         let mut world = shared.world();
         let now = world.clock.now();
         let store = &mut world.razorpay;
@@ -96,9 +96,11 @@ pub(crate) async fn capture(
                 Some("currency"),
             ));
         }
-        mark_captured(store, &payment_id, now, &mut events)
+        let payment = mark_captured(store, &payment_id, now, &mut events);
+        // Queued under the lock, so events go out in the order they happened.
+        shared.webhooks.send(events);
+        payment
     };
-    shared.webhooks.send(events);
     Ok(Json(payment))
 }
 

@@ -32,7 +32,6 @@ pub(crate) async fn create(
     if let Some(amount) = request.amount {
         check_min_amount(amount)?;
     }
-    let mut events = Vec::new();
     let refund = {
         let mut world = shared.world();
         let now = world.clock.now();
@@ -127,10 +126,12 @@ pub(crate) async fn create(
         if let Some(key) = key {
             store.idempotency.insert(key, id);
         }
-        events.push(webhooks::refund_event("refund.created", &refund, now));
+        // Queued under the lock, so events go out in the order they happened.
+        shared
+            .webhooks
+            .send(vec![webhooks::refund_event("refund.created", &refund, now)]);
         refund
     };
-    shared.webhooks.send(events);
     Ok(Json(refund))
 }
 

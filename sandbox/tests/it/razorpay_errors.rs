@@ -460,6 +460,19 @@ async fn forbidden_input_gets_400_naming_the_field_and_changes_nothing() {
     assert_eq!(status, 400);
     assert!(error_of(&answer).1.contains("too large"), "{answer}");
 
+    // Nesting deep enough to overflow a naive parser, and bytes that are not text.
+    let deep = format!("{}{}", "[".repeat(20_000), "]".repeat(20_000));
+    let (status, answer) = razorpay_raw(&sb, Method::POST, "/orders", Some(&deep)).await;
+    assert_eq!(status, 400, "{answer}");
+    assert!(
+        !error_of(&answer).1.contains("too large"),
+        "within the body limit: {answer}"
+    );
+    let url = format!("{}/orders", sb.razorpay_url());
+    let auth = Some((sb.razorpay_key_id(), sb.razorpay_key_secret()));
+    let (status, _, answer) = raw(Method::POST, &url, auth, Some(&[0xff, 0xfe, 0x00, b'{'])).await;
+    assert_eq!(status, 400, "{}", String::from_utf8_lossy(&answer));
+
     // Not one of those requests made or changed anything.
     let orders = client.list_orders().send().await.unwrap();
     assert_eq!(orders.count, 1);

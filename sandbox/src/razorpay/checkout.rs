@@ -275,7 +275,8 @@ pub(crate) fn pay(
     with: &PayWith,
 ) -> Result<CheckoutResult, ControlError> {
     let outcome = outcome(with)?;
-    let result = {
+    // One lock for the whole payment: the order cannot be paid twice concurrently.
+    {
         let mut events = Vec::new();
         let mut world = shared.world();
         let now = world.clock.now();
@@ -387,6 +388,5 @@ pub(crate) fn pay(
         // Queued under the lock, so events go out in the order they happened.
         shared.webhooks.send(events);
         result
-    };
-    result
+    }
 }

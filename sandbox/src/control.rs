@@ -141,7 +141,7 @@ pub(crate) fn advance_clock(shared: &Shared, by: Duration) -> i64 {
     world.clock.advance(by);
     let events = razorpay::settlements::on_clock_advanced(&mut world);
     // Queued under the lock, so events go out in the order they happened.
-    shared.webhooks.send(events);
+    shared.send_webhooks(events);
     world.clock.now()
 }
 

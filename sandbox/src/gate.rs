@@ -26,11 +26,36 @@ const RAZORPAY_SPEC: &str = include_str!("../../openapi/razorpay.yaml");
 const IPPOPAY_SPEC: &str = include_str!("../../openapi/ippopay.yaml");
 const CONTROL_SPEC: &str = include_str!("../openapi/control.yaml");
 
-/// The three documents, compiled once per process.
+/// The documents, compiled once per process.
 struct Specs {
     razorpay: SpecValidator,
     ippopay: SpecValidator,
     control: SpecValidator,
+    /// Razorpay's `x-webhooks`, one path per event, so webhook bodies and headers are checked
+    /// as the requests they are.
+    webhooks: SpecValidator,
+}
+
+/// `openapi/razorpay.yaml` with its `x-webhooks` as its only paths (`POST /payment.captured`,
+/// ...), each with the event name as `operationId`.
+fn webhooks_document() -> Result<String, String> {
+    let yaml: serde_yaml_ng::Value =
+        serde_yaml_ng::from_str(RAZORPAY_SPEC).map_err(|e| e.to_string())?;
+    let mut doc = serde_json::to_value(yaml).map_err(|e| e.to_string())?;
+    let object = doc.as_object_mut().ok_or("not an object")?;
+    let hooks = object
+        .remove("x-webhooks")
+        .and_then(|h| h.as_object().cloned())
+        .ok_or("no x-webhooks")?;
+    let mut paths = serde_json::Map::new();
+    for (name, mut item) in hooks {
+        if let Some(post) = item.get_mut("post").and_then(|p| p.as_object_mut()) {
+            post.insert("operationId".into(), name.clone().into());
+        }
+        paths.insert(format!("/{name}"), item);
+    }
+    object.insert("paths".into(), paths.into());
+    serde_json::to_string(&doc).map_err(|e| e.to_string())
 }
 
 static SPECS: OnceLock<Result<Specs, String>> = OnceLock::new();
@@ -50,10 +75,25 @@ fn specs() -> Result<&'static Specs, String> {
                 razorpay: compile("openapi/razorpay.yaml", RAZORPAY_SPEC)?,
                 ippopay: compile("openapi/ippopay.yaml", IPPOPAY_SPEC)?,
                 control: compile("sandbox/openapi/control.yaml", CONTROL_SPEC)?,
+                webhooks: compile(
+                    "openapi/razorpay.yaml x-webhooks",
+                    &webhooks_document().map_err(|e| format!("x-webhooks: {e}"))?,
+                )?,
             })
         })
         .as_ref()
         .map_err(Clone::clone)
+}
+
+/// Checks a webhook as sent against its `x-webhooks` entry: the signature and event id
+/// headers and the `WebhookEvent` body.
+pub(crate) fn check_webhook(outgoing: &crate::webhooks::Outgoing) -> Result<(), String> {
+    let spec = &specs()?.webhooks;
+    let route = spec
+        .route(&http::Method::POST, &format!("/{}", outgoing.event))
+        .map_err(|e| format!("{} is not an event of x-webhooks: {e}", outgoing.event))?;
+    spec.validate_request(&route, &[], &outgoing.headers, Some(&outgoing.body))
+        .map_err(|v| format!("{v} (value: {})", v.value.as_deref().unwrap_or("none")))
 }
 
 /// Which API a request is for.
@@ -65,6 +105,12 @@ pub(crate) enum Api {
 }
 
 impl Api {
+    #[cfg(test)]
+    fn spec_checked(self) -> Result<&'static SpecValidator, String> {
+        specs()?;
+        Ok(self.spec())
+    }
+
     fn spec(self) -> &'static SpecValidator {
         let specs = specs().expect("the documents were compiled when the sandbox started");
         match self {
@@ -233,4 +279,108 @@ async fn check_response(
         });
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use http::HeaderMap;
+
+    use super::check_webhook;
+    use crate::webhooks::Outgoing;
+
+    fn event(headers: HeaderMap, body: serde_json::Value) -> Outgoing {
+        Outgoing {
+            event: "refund.created".into(),
+            headers,
+            body: serde_json::to_vec(&body).unwrap(),
+        }
+    }
+
+    fn signed() -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert("content-type", "application/json".parse().unwrap());
+        headers.insert("X-Razorpay-Signature", "ab".repeat(32).parse().unwrap());
+        headers
+    }
+
+    fn refund_created() -> serde_json::Value {
+        serde_json::json!({
+            "entity": "event", "event": "refund.created", "contains": ["refund"], "created_at": 1,
+            "payload": {"refund": {"entity": {
+                "id": "rfnd_X", "entity": "refund", "amount": 100, "payment_id": "pay_X", "created_at": 1
+            }}}
+        })
+    }
+
+    #[test]
+    fn webhooks_are_checked_against_x_webhooks() {
+        check_webhook(&event(signed(), refund_created())).expect("a valid event passes");
+
+        let err = check_webhook(&event(HeaderMap::new(), refund_created())).unwrap_err();
+        assert!(err.contains("X-Razorpay-Signature"), "{err}");
+
+        let mut body = refund_created();
+        body["payload"]["refund"]["entity"]["amount"] = "a lot".into();
+        let err = check_webhook(&event(signed(), body)).unwrap_err();
+        assert!(err.contains("amount"), "{err}");
+
+        let mut unknown = event(signed(), refund_created());
+        unknown.event = "refund.eaten".into();
+        assert!(check_webhook(&unknown).is_err());
+    }
+
+    /// A response the spec does not allow is recorded, not dropped: what makes the tests'
+    /// "no violations" assertion mean something.
+    #[tokio::test]
+    async fn an_off_spec_response_is_recorded() {
+        use axum::response::IntoResponse;
+
+        let shared = crate::state::Shared::new(crate::state::Config {
+            razorpay_key_id: "k".into(),
+            razorpay_key_secret: "s".into(),
+            ippopay_public_key: "p".into(),
+            ippopay_secret_key: "q".into(),
+            account_id: "acc_X".into(),
+            base_url: "http://127.0.0.1:1".into(),
+            auto_capture_default: false,
+            body_limit: 1024,
+            webhook_attempts: 1,
+            webhook_backoff: std::time::Duration::ZERO,
+        });
+        let spec = super::Api::Razorpay.spec_checked().unwrap();
+        let route = spec.route(&http::Method::GET, "/orders/order_X").unwrap();
+        let good = (
+            http::StatusCode::NOT_FOUND,
+            axum::Json(serde_json::json!(
+                {"error": {"code": "BAD_REQUEST_ERROR", "description": "The id provided does not exist"}}
+            )),
+        );
+        super::check_response(
+            &shared,
+            spec,
+            &route,
+            "GET /orders/order_X",
+            good.into_response(),
+        )
+        .await;
+        assert!(shared.violations().is_empty());
+
+        let bad = (
+            http::StatusCode::OK,
+            axum::Json(serde_json::json!({"id": 5})),
+        );
+        let passed = super::check_response(
+            &shared,
+            spec,
+            &route,
+            "GET /orders/order_X",
+            bad.into_response(),
+        )
+        .await;
+        assert_eq!(passed.status(), http::StatusCode::OK, "still sent");
+        let violations = shared.violations();
+        assert_eq!(violations.len(), 1);
+        assert_eq!(violations[0].route, "GET /orders/order_X");
+        assert_eq!(violations[0].status, Some(200));
+    }
 }

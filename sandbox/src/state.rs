@@ -44,7 +44,7 @@ pub(crate) struct World {
 /// A request or response the OpenAPI documents do not allow, recorded by the spec check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SpecViolation {
-    /// `request` or `response`.
+    /// `response` (an answer of the sandbox) or `webhook` (an event it sent).
     pub direction: &'static str,
     /// `METHOD /path` as received.
     pub route: String,
@@ -98,6 +98,21 @@ impl Shared {
 
     pub(crate) fn record_violation(&self, violation: SpecViolation) {
         lock(&self.violations).push(violation);
+    }
+
+    /// Sends webhook events (when a URL is set) and checks each, headers and body, against the
+    /// spec's `x-webhooks`; a mismatch is recorded like a response violation.
+    pub(crate) fn send_webhooks(&self, events: Vec<paygate::razorpay::types::WebhookEvent>) {
+        for outgoing in self.webhooks.send(events) {
+            if let Err(message) = crate::gate::check_webhook(&outgoing) {
+                self.record_violation(SpecViolation {
+                    direction: "webhook",
+                    route: format!("POST {}", outgoing.event),
+                    status: None,
+                    message,
+                });
+            }
+        }
     }
 
     pub(crate) fn violations(&self) -> Vec<SpecViolation> {

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use hmac::{Hmac, Mac};
+use http::header::{self, HeaderMap, HeaderValue};
 use paygate::razorpay::types as rzp;
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
@@ -44,9 +45,29 @@ struct Job {
     generation: u64,
     index: usize,
     url: String,
-    secret: String,
-    event_id: String,
+    headers: HeaderMap,
     body: Vec<u8>,
+}
+
+/// An event as it goes on the wire.
+#[derive(Debug, Clone)]
+pub(crate) struct Outgoing {
+    pub(crate) event: String,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Vec<u8>,
+}
+
+/// `Content-Type`, `X-Razorpay-Signature` and `x-razorpay-event-id`.
+fn headers(signature: &str, event_id: &str) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    let text = |value: &str| HeaderValue::from_str(value).expect("hex and base62 are header-safe");
+    headers.insert("X-Razorpay-Signature", text(signature));
+    headers.insert("x-razorpay-event-id", text(event_id));
+    headers
 }
 
 #[derive(Debug, Default)]
@@ -103,40 +124,61 @@ impl Outbox {
         lock(&self.inner.deliveries).clone()
     }
 
-    /// Queues events for delivery; without a configured URL they are dropped, as Razorpay
-    /// sends nothing to an account without webhooks.
-    pub(crate) fn send(&self, events: Vec<rzp::WebhookEvent>) {
-        let Some(target) = lock(&self.inner.target).clone() else {
-            return;
-        };
+    /// Queues events for delivery; without a configured URL they are not sent, as Razorpay
+    /// sends nothing to an account without webhooks. Returns every event as it is (or would
+    /// be) sent, headers and body, for the spec check.
+    pub(crate) fn send(&self, events: Vec<rzp::WebhookEvent>) -> Vec<Outgoing> {
+        let target = lock(&self.inner.target).clone();
+        let mut outgoing = Vec::with_capacity(events.len());
         for mut event in events {
             event.account_id = Some(self.account_id.clone());
             let event_id = crate::ids::razorpay("evt");
             let body = serde_json::to_vec(&event).expect("generated types serialize");
-            let index = {
-                let mut deliveries = lock(&self.inner.deliveries);
-                deliveries.push(Delivery {
-                    event: event.event.to_string(),
-                    event_id: event_id.clone(),
-                    url: target.url.clone(),
-                    attempts: 0,
-                    last_status: None,
-                    delivered: false,
-                });
-                deliveries.len() - 1
-            };
-            self.inner.pending.fetch_add(1, Ordering::SeqCst);
-            let job = Job {
-                generation: self.inner.generation.load(Ordering::SeqCst),
-                index,
-                url: target.url.clone(),
-                secret: target.secret.clone(),
-                event_id,
-                body,
-            };
-            if self.queue.send(job).is_err() {
-                self.inner.pending.fetch_sub(1, Ordering::SeqCst);
+            let secret = target.as_ref().map_or("", |t| t.secret.as_str());
+            let headers = headers(&sign(secret, &body), &event_id);
+            let name = event.event.to_string();
+            if let Some(target) = &target {
+                self.queue(target, &name, &event_id, headers.clone(), body.clone());
             }
+            outgoing.push(Outgoing {
+                event: name,
+                headers,
+                body,
+            });
+        }
+        outgoing
+    }
+
+    fn queue(
+        &self,
+        target: &Target,
+        name: &str,
+        event_id: &str,
+        headers: HeaderMap,
+        body: Vec<u8>,
+    ) {
+        let index = {
+            let mut deliveries = lock(&self.inner.deliveries);
+            deliveries.push(Delivery {
+                event: name.to_owned(),
+                event_id: event_id.to_owned(),
+                url: target.url.clone(),
+                attempts: 0,
+                last_status: None,
+                delivered: false,
+            });
+            deliveries.len() - 1
+        };
+        self.inner.pending.fetch_add(1, Ordering::SeqCst);
+        let job = Job {
+            generation: self.inner.generation.load(Ordering::SeqCst),
+            index,
+            url: target.url.clone(),
+            headers,
+            body,
+        };
+        if self.queue.send(job).is_err() {
+            self.inner.pending.fetch_sub(1, Ordering::SeqCst);
         }
     }
 
@@ -188,16 +230,13 @@ async fn deliver(
     attempts: u32,
     backoff: Duration,
 ) {
-    let signature = sign(&job.secret, &job.body);
     for attempt in 1..=attempts {
         if inner.generation.load(Ordering::SeqCst) != job.generation {
             return;
         }
         let answer = http
             .post(&job.url)
-            .header("content-type", "application/json")
-            .header("X-Razorpay-Signature", &signature)
-            .header("x-razorpay-event-id", &job.event_id)
+            .headers(job.headers.clone())
             .body(job.body.clone())
             .send()
             .await;

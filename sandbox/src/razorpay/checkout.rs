@@ -386,7 +386,7 @@ pub(crate) fn pay(
             }
         };
         // Queued under the lock, so events go out in the order they happened.
-        shared.webhooks.send(events);
+        shared.send_webhooks(events);
         result
     }
 }

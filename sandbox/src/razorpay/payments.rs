@@ -98,7 +98,7 @@ pub(crate) async fn capture(
         }
         let payment = mark_captured(store, &payment_id, now, &mut events);
         // Queued under the lock, so events go out in the order they happened.
-        shared.webhooks.send(events);
+        shared.send_webhooks(events);
         payment
     };
     Ok(Json(payment))

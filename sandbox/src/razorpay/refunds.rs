@@ -127,9 +127,7 @@ pub(crate) async fn create(
             store.idempotency.insert(key, id);
         }
         // Queued under the lock, so events go out in the order they happened.
-        shared
-            .webhooks
-            .send(vec![webhooks::refund_event("refund.created", &refund, now)]);
+        shared.send_webhooks(vec![webhooks::refund_event("refund.created", &refund, now)]);
         refund
     };
     Ok(Json(refund))

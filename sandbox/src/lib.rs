@@ -77,6 +77,16 @@
 //! refunds, whole or partial, only of a successful transaction and never above what was paid.
 //! Commission: 1.75% of the amount, rounded half up to the paisa, no tax.
 //!
+//! ## Spec-true in both directions
+//!
+//! The OpenAPI documents paygate is generated from (`openapi/razorpay.yaml`,
+//! `openapi/ippopay.yaml`) and `sandbox/openapi/control.yaml` are embedded and checked by
+//! [`spec::SpecValidator`] (JSON Schema, with the `jsonschema` crate): a request a document
+//! forbids gets the gateway's 400 naming the field before any handler runs; every response,
+//! and every webhook (headers and body, against `x-webhooks`), is checked as it is sent, and
+//! one the documents do not allow is recorded ([`Sandbox::spec_violations`], also
+//! `GET /_sandbox/spec-violations`). Responses are built from paygate's generated types.
+//!
 //! ## Control endpoints (`/_sandbox`)
 //!
 //! | endpoint | Rust | what |
@@ -396,7 +406,9 @@ impl Sandbox {
         self.shared.webhooks.flush().await;
     }
 
-    /// Requests and responses the OpenAPI documents do not allow, seen so far.
+    /// Responses and webhooks the sandbox sent that its OpenAPI documents do not allow (a
+    /// sandbox bug: tests should assert this is empty). Refused requests are not listed: they
+    /// were answered with the gateway's 400.
     pub fn spec_violations(&self) -> Vec<SpecViolation> {
         self.shared.violations()
     }

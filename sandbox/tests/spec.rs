@@ -755,3 +755,33 @@ fn a_broken_document_fails_at_start() {
     assert!(SpecValidator::from_yaml(&valid.replace("operationId: make\n", "")).is_err());
     assert!(SpecValidator::from_yaml(&valid.replace("/things", "/things/{id}")).is_err());
 }
+
+#[test]
+fn every_webhook_example_validates_against_its_component_schema() {
+    let doc = document(RAZORPAY);
+    let mut checked = 0;
+    for (event, item) in doc["x-webhooks"].as_object().expect("x-webhooks") {
+        let body = &item["post"]["requestBody"];
+        let content = &body["content"]["application/json"];
+        let reference = content["schema"]["$ref"].as_str().unwrap();
+        let name = reference.strip_prefix("#/components/schemas/").unwrap();
+        for (example, value) in examples(&doc, body) {
+            let json = serde_json::to_vec(value).unwrap();
+            if let Err(v) = razorpay().validate_schema(name, &json) {
+                panic!("{event} {example}: {v:?}");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 8, "only {checked} webhook examples");
+    let unknown_event =
+        json!({"entity": "event", "event": "an.event_added_later", "payload": {}, "created_at": 1});
+    let json = serde_json::to_vec(&unknown_event).unwrap();
+    assert_eq!(razorpay().validate_schema("WebhookEvent", &json), Ok(()));
+    let json = serde_json::to_vec(&with(unknown_event, "created_at", json!("yesterday"))).unwrap();
+    violation_of(
+        razorpay().validate_schema("WebhookEvent", &json),
+        "created_at",
+    );
+    violation_of(razorpay().validate_schema("NoSuchSchema", b"{}"), "schema");
+}

@@ -125,6 +125,8 @@ pub struct SpecValidator {
     base_path: String,
     operations: Vec<Operation>,
     by_id: HashMap<String, usize>,
+    /// `components/schemas` by name, checked as data the service sends.
+    components: HashMap<String, Arc<Validator>>,
 }
 
 #[derive(Debug)]
@@ -276,10 +278,23 @@ impl SpecValidator {
             .enumerate()
             .map(|(i, op)| (op.info.operation_id.clone(), i))
             .collect();
+        // Every component schema, used or not, compiles now rather than at first use.
+        let mut components = HashMap::new();
+        if let Some(Value::Object(schemas)) = doc.pointer("/components/schemas") {
+            for name in schemas.keys() {
+                let escaped = name.replace('~', "~0").replace('/', "~1");
+                let reference =
+                    serde_json::json!({ "$ref": format!("#/components/schemas/{escaped}") });
+                let at = format!("components.schemas.{name}");
+                let validator = compiler.compile(&reference, Direction::Response, &at)?;
+                components.insert(name.clone(), validator);
+            }
+        }
         Ok(SpecValidator {
             base_path,
             operations,
             by_id,
+            components,
         })
     }
 
@@ -451,6 +466,19 @@ impl SpecValidator {
             Some(validator) => check_json(validator, body),
             None => Ok(()),
         }
+    }
+
+    /// Checks JSON the sandbox sends outside a response (e.g. a webhook body) against the
+    /// component schema `schema_name` (`WebhookEvent`), with the rules of a response.
+    pub fn validate_schema(&self, schema_name: &str, json: &[u8]) -> Result<(), Violation> {
+        let validator = self.components.get(schema_name).ok_or_else(|| {
+            Violation::new(
+                "schema",
+                Some(schema_name.to_owned()),
+                "the document has no such component schema",
+            )
+        })?;
+        check_json(validator, json)
     }
 
     fn operation(&self, operation_id: &str) -> Result<&Operation, Violation> {

@@ -755,3 +755,133 @@ fn a_broken_document_fails_at_start() {
     assert!(SpecValidator::from_yaml(&valid.replace("operationId: make\n", "")).is_err());
     assert!(SpecValidator::from_yaml(&valid.replace("/things", "/things/{id}")).is_err());
 }
+
+#[test]
+fn every_webhook_example_validates_against_its_component_schema() {
+    let doc = document(RAZORPAY);
+    let mut checked = 0;
+    for (event, item) in doc["x-webhooks"].as_object().expect("x-webhooks") {
+        let body = &item["post"]["requestBody"];
+        let content = &body["content"]["application/json"];
+        let reference = content["schema"]["$ref"].as_str().unwrap();
+        let name = reference.strip_prefix("#/components/schemas/").unwrap();
+        for (example, value) in examples(&doc, body) {
+            let json = serde_json::to_vec(value).unwrap();
+            if let Err(v) = razorpay().validate_schema(name, &json) {
+                panic!("{event} {example}: {v:?}");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 8, "only {checked} webhook examples");
+    let unknown_event =
+        json!({"entity": "event", "event": "an.event_added_later", "payload": {}, "created_at": 1});
+    let json = serde_json::to_vec(&unknown_event).unwrap();
+    assert_eq!(razorpay().validate_schema("WebhookEvent", &json), Ok(()));
+    let json = serde_json::to_vec(&with(unknown_event, "created_at", json!("yesterday"))).unwrap();
+    violation_of(
+        razorpay().validate_schema("WebhookEvent", &json),
+        "created_at",
+    );
+    violation_of(razorpay().validate_schema("NoSuchSchema", b"{}"), "schema");
+}
+
+/// Parameter styles, types and response fallbacks the two documents do not use yet.
+const SYNTHETIC: &str = r#"
+openapi: 3.0.3
+info: {title: synthetic, version: '1'}
+servers:
+  - url: 'https://{host}/api/{version}'
+    variables:
+      host: {default: example.com}
+      version: {default: v2}
+paths:
+  /items/{item_id}:
+    parameters:
+      - {name: item_id, in: path, required: true, schema: {type: integer, minimum: 1}}
+    get:
+      operationId: get_item
+      parameters:
+        - {name: ids, in: query, style: form, explode: false, schema: {type: array, items: {type: integer}, maxItems: 3}}
+        - {name: live, in: query, schema: {type: boolean}}
+        - {name: ratio, in: query, schema: {type: number, exclusiveMaximum: true, maximum: 1}}
+        - {name: X-Tags, in: header, required: true, schema: {type: array, items: {type: string, enum: [a, b]}}}
+        - {name: Authorization, in: header, required: true, schema: {type: string}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: object, required: [id], properties: {id: {type: integer}}}
+        '204': {description: nothing}
+        4XX:
+          description: client error
+          content:
+            application/json:
+              schema: {type: object, required: [error], properties: {error: {type: string}}}
+        default:
+          description: anything else
+          content:
+            text/plain:
+              schema: {type: string}
+"#;
+
+#[test]
+fn parameter_styles_types_and_response_fallbacks_of_a_synthetic_document() {
+    let spec = SpecValidator::from_yaml(SYNTHETIC).unwrap();
+    assert_eq!(spec.base_path(), "/api/v2");
+    let found = route(&spec, Method::GET, "/items/7");
+    assert_eq!(found.param("item_id"), Some("7"));
+    let mut headers = HeaderMap::new();
+    headers.insert("x-tags", HeaderValue::from_static("a,b"));
+    let check = |query: &[(&str, &str)], headers: &HeaderMap| {
+        let query: Vec<(String, String)> = query
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        spec.validate_request(&found, &query, headers, None)
+    };
+    // Authorization is described by the security scheme, so the parameter is ignored.
+    assert_eq!(
+        check(
+            &[("ids", "1,2,3"), ("live", "true"), ("ratio", "0.5")],
+            &headers
+        ),
+        Ok(())
+    );
+    violation_of(check(&[("ids", "1,2,3,4")], &headers), "ids");
+    violation_of(check(&[("ids", "1,x")], &headers), "ids");
+    violation_of(check(&[("live", "yes")], &headers), "live");
+    violation_of(check(&[("ratio", "1")], &headers), "ratio");
+    violation_of(check(&[("ratio", "half")], &headers), "ratio");
+    let v = violation_of(check(&[], &HeaderMap::new()), "X-Tags");
+    assert_eq!(v.value, None);
+    let mut wrong = HeaderMap::new();
+    wrong.insert("x-tags", HeaderValue::from_static("a,c"));
+    let v = violation_of(check(&[], &wrong), "X-Tags[1]");
+    assert_eq!(v.value.as_deref(), Some("c"));
+
+    let zero = route(&spec, Method::GET, "/items/0");
+    violation_of(spec.validate_request(&zero, &[], &headers, None), "item_id");
+    let text = route(&spec, Method::GET, "/items/abc");
+    let v = violation_of(spec.validate_request(&text, &[], &headers, None), "item_id");
+    assert_eq!(v.value.as_deref(), Some("abc"));
+
+    assert_eq!(
+        spec.validate_response("get_item", 200, br#"{"id": 1}"#),
+        Ok(())
+    );
+    violation_of(
+        spec.validate_response("get_item", 200, br#"{"id": "1"}"#),
+        "id",
+    );
+    assert_eq!(spec.validate_response("get_item", 204, b""), Ok(()));
+    violation_of(spec.validate_response("get_item", 204, b"{}"), "body");
+    assert_eq!(
+        spec.validate_response("get_item", 429, br#"{"error": "slow down"}"#),
+        Ok(())
+    );
+    violation_of(spec.validate_response("get_item", 429, br#"{}"#), "error");
+    // `default` covers the rest; its body is not JSON, so it is not parsed.
+    assert_eq!(spec.validate_response("get_item", 503, b"down"), Ok(()));
+}

@@ -480,3 +480,64 @@ async fn forbidden_input_gets_400_naming_the_field_and_changes_nothing() {
     assert_eq!(refunds.count, 0);
     assert_spec_clean(&sb);
 }
+
+/// The spec check runs in front of the handlers: a body the handler could read is still
+/// refused when the document does not allow its media type. (The same route drives the
+/// response check, so this also shows responses are matched to their operation.)
+#[tokio::test]
+async fn the_documents_are_checked_before_the_handlers() {
+    let sb = sandbox().await;
+    let http = crate::common::http();
+    let response = http
+        .post(format!("{}/orders", sb.razorpay_url()))
+        .basic_auth(sb.razorpay_key_id(), Some(sb.razorpay_key_secret()))
+        .header("content-type", "text/plain")
+        .body(r#"{"amount": 5000, "currency": "INR"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 400);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(error_of(&body).2, Some("Content-Type"), "{body}");
+
+    let o = crate::common::ippopay(&sb)
+        .create_order()
+        .body(paygate::ippopay::types::CreateOrderRequest::builder().amount("5"))
+        .send()
+        .await
+        .unwrap()
+        .into_inner()
+        .data
+        .unwrap()
+        .order;
+    let response = http
+        .post(format!(
+            "{}/order/refund/{}",
+            sb.ippopay_url(),
+            o.order_id.replace('@', "%40")
+        ))
+        .basic_auth(sb.ippopay_public_key(), Some(sb.ippopay_secret_key()))
+        .header("content-type", "text/plain")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 400);
+    let body: Value = response.json().await.unwrap();
+    assert!(
+        body["message"].as_str().unwrap().contains("Content-Type"),
+        "{body}"
+    );
+
+    let response = http
+        .post(format!("{}/clock/advance", sb.control_url()))
+        .header("content-type", "text/plain")
+        .body(r#"{"seconds": 1}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 400);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(error_of(&body).2, Some("Content-Type"), "{body}");
+    assert_spec_clean(&sb);
+}

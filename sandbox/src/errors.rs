@@ -142,6 +142,18 @@ impl RazorpayError {
         )
     }
 
+    /// 429 (an injected fault): Razorpay's rate limit answer.
+    pub(crate) fn too_many_requests() -> Self {
+        Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            rzp::ErrorCode::BadRequestError,
+            "Too many requests",
+            None,
+            (None, None, None),
+            None,
+        )
+    }
+
     /// 400 for a payment the customer's bank or app declined (Checkout's failure callback).
     pub(crate) fn payment_failed(
         code: &str,

@@ -98,29 +98,27 @@ fn gateway_of(path: &str) -> Option<Gateway> {
 
 /// The answer of an injected fault (all but `Slow` and `DropConnection`).
 fn fault_response(kind: &FaultKind, gateway: Gateway) -> Response {
-    let gateway_error = |status: StatusCode, message: &str| match gateway {
-        Gateway::Razorpay => {
-            let mut error = if status == StatusCode::INTERNAL_SERVER_ERROR {
-                RazorpayError::server_error()
-            } else {
-                RazorpayError::wrong_state(message)
-            };
-            error.status = status;
-            error.into_response()
-        }
-        Gateway::Ippopay => IppopayError::new(status, message).into_response(),
-    };
     match kind {
         FaultKind::RateLimited { retry_after_secs } => {
-            let mut response = gateway_error(StatusCode::TOO_MANY_REQUESTS, "Too many requests");
+            let mut response = match gateway {
+                Gateway::Razorpay => RazorpayError::too_many_requests().into_response(),
+                Gateway::Ippopay => {
+                    IppopayError::new(StatusCode::TOO_MANY_REQUESTS, "Too many requests")
+                        .into_response()
+                }
+            };
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
             response
         }
-        FaultKind::ServerError => {
-            gateway_error(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong")
-        }
+        FaultKind::ServerError => match gateway {
+            Gateway::Razorpay => RazorpayError::server_error().into_response(),
+            Gateway::Ippopay => {
+                IppopayError::new(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong")
+                    .into_response()
+            }
+        },
         FaultKind::HtmlBadGateway => (
             StatusCode::BAD_GATEWAY,
             [(header::CONTENT_TYPE, "text/html")],

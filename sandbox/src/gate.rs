@@ -105,6 +105,14 @@ pub(crate) enum Api {
 }
 
 impl Api {
+    fn name(self) -> &'static str {
+        match self {
+            Api::Razorpay => "razorpay",
+            Api::Ippopay => "ippopay",
+            Api::Control => "control",
+        }
+    }
+
     #[cfg(test)]
     fn spec_checked(self) -> Result<&'static SpecValidator, String> {
         specs()?;
@@ -202,6 +210,9 @@ pub(crate) async fn gate(
     let label = format!("{} {}", request.method(), request.uri().path());
     // The nested router sees paths relative to the API's prefix, as the document's paths are.
     let route = spec.route(request.method(), request.uri().path()).ok();
+    if let Some(route) = &route {
+        shared.record_served(api.name(), &route.operation_id);
+    }
     let response = handle(&shared, api, spec, route.as_ref(), request, next).await;
     match route {
         Some(route) => check_response(&shared, spec, &route, &label, response).await,

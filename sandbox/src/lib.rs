@@ -413,6 +413,13 @@ impl Sandbox {
         self.shared.violations()
     }
 
+    /// How many requests each operation received, keyed `razorpay/create_order`,
+    /// `ippopay/fetch_order`, `control/reset`, ... (operation ids of the documents): which
+    /// operations a test suite exercised.
+    pub fn operations_served(&self) -> std::collections::BTreeMap<String, u64> {
+        self.shared.served()
+    }
+
     /// Stops accepting connections and lets requests in flight finish (up to a second).
     pub async fn shutdown(mut self) {
         let _ = self.shutdown.send(true);

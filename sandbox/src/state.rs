@@ -5,6 +5,7 @@
 //! payment are serialized and can never refund more than was captured. The lock is never held
 //! across an `.await`.
 
+use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -61,6 +62,8 @@ pub(crate) struct Shared {
     world: Mutex<World>,
     faults: Mutex<FaultQueue>,
     violations: Mutex<Vec<SpecViolation>>,
+    /// `api/operationId` → requests routed to it.
+    served: Mutex<BTreeMap<String, u64>>,
     pub(crate) webhooks: Outbox,
 }
 
@@ -84,6 +87,7 @@ impl Shared {
             world: Mutex::default(),
             faults: Mutex::default(),
             violations: Mutex::default(),
+            served: Mutex::default(),
             webhooks,
         }
     }
@@ -113,6 +117,16 @@ impl Shared {
                 });
             }
         }
+    }
+
+    pub(crate) fn record_served(&self, api: &str, operation_id: &str) {
+        *lock(&self.served)
+            .entry(format!("{api}/{operation_id}"))
+            .or_default() += 1;
+    }
+
+    pub(crate) fn served(&self) -> BTreeMap<String, u64> {
+        lock(&self.served).clone()
     }
 
     pub(crate) fn violations(&self) -> Vec<SpecViolation> {

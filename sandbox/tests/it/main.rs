@@ -7,6 +7,7 @@ mod binary;
 mod common;
 mod concurrency;
 mod control_http;
+mod coverage;
 mod faults;
 mod ippopay;
 mod razorpay_errors;

@@ -161,10 +161,8 @@ async fn pay_clock_faults_webhooks_and_reset_over_http() {
     assert_eq!(client.list_payments().send().await.unwrap().count, 0);
     let (_, body) = control(&sb, Method::GET, "/razorpay/webhook/deliveries", None).await;
     assert_eq!(body, json!([]));
-    assert!(
-        (sb.now() - before).abs() <= 2,
-        "the clock is back to real time"
-    );
+    // Three days were added before the reset; a minute allows for a slow machine.
+    assert!(sb.now() - before < 60, "the clock is back to real time");
     assert_spec_clean(&sb);
 }
 

@@ -1,0 +1,214 @@
+//! Injected faults as a client sees them: 429 with Retry-After, 500, an HTML 502, an empty
+//! 504, a slow answer, a dropped connection; and a retrying client getting through them.
+
+use std::time::Duration;
+
+use paygate::transport::RetryPolicy;
+use paygate::{Error, TransportKind};
+use paygate_sandbox::{Fault, FaultKind, Gateway};
+use reqwest::Method;
+
+use crate::common::{assert_spec_clean, ippopay, raw, razorpay, sandbox};
+
+#[tokio::test]
+async fn each_fault_reaches_the_client_as_that_failure() {
+    let sb = sandbox().await;
+    let client = razorpay(&sb);
+
+    sb.inject_fault(Fault::new(
+        FaultKind::RateLimited {
+            retry_after_secs: 7,
+        },
+        1,
+    ))
+    .await;
+    let url = format!("{}/orders", sb.razorpay_url());
+    let auth = Some((sb.razorpay_key_id(), sb.razorpay_key_secret()));
+    let (status, headers, body) = raw(Method::GET, &url, auth, None).await;
+    assert_eq!(status, 429);
+    assert_eq!(headers["retry-after"], "7");
+    let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(body["error"]["code"], "BAD_REQUEST_ERROR");
+
+    sb.inject_fault(Fault::new(
+        FaultKind::RateLimited {
+            retry_after_secs: 1,
+        },
+        1,
+    ))
+    .await;
+    let err = client
+        .list_orders()
+        .send()
+        .await
+        .map_err(paygate::Error::from)
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
+    assert!(err.is_retryable());
+
+    sb.inject_fault(Fault::new(FaultKind::ServerError, 1)).await;
+    let err = client
+        .list_orders()
+        .send()
+        .await
+        .map_err(paygate::Error::from)
+        .unwrap_err();
+    let Error::Razorpay { status, error } = err else {
+        panic!("500 carries Razorpay's body: {err:?}");
+    };
+    assert_eq!(status.as_u16(), 500);
+    assert_eq!(error.code, paygate::razorpay::types::ErrorCode::ServerError);
+
+    sb.inject_fault(Fault::new(FaultKind::HtmlBadGateway, 1))
+        .await;
+    let err = client
+        .list_orders()
+        .send()
+        .await
+        .map_err(paygate::Error::from)
+        .unwrap_err();
+    let Error::UnexpectedResponse { status, body, .. } = err else {
+        panic!("an HTML 502 is not Razorpay's JSON: {err:?}");
+    };
+    assert_eq!(status.as_u16(), 502);
+    assert!(String::from_utf8_lossy(&body).contains("502 Bad Gateway"));
+
+    sb.inject_fault(Fault::new(FaultKind::EmptyGatewayTimeout, 1))
+        .await;
+    let err = client
+        .list_orders()
+        .send()
+        .await
+        .map_err(paygate::Error::from)
+        .unwrap_err();
+    let Error::UnexpectedResponse { status, body, .. } = err else {
+        panic!("an empty 504: {err:?}");
+    };
+    assert_eq!((status.as_u16(), body.len()), (504, 0));
+
+    sb.inject_fault(Fault::new(FaultKind::DropConnection, 1))
+        .await;
+    let err = client
+        .list_orders()
+        .send()
+        .await
+        .map_err(paygate::Error::from)
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+
+    sb.inject_fault(Fault::new(
+        FaultKind::Slow {
+            delay: Duration::from_millis(600),
+        },
+        1,
+    ))
+    .await;
+    let impatient =
+        paygate::razorpay::Client::builder(sb.razorpay_key_id(), sb.razorpay_key_secret())
+            .base_url(sb.razorpay_url())
+            .allow_insecure_http()
+            .retry_policy(RetryPolicy::none())
+            .timeout(Duration::from_millis(50))
+            .build()
+            .unwrap();
+    let err = impatient
+        .list_orders()
+        .send()
+        .await
+        .map_err(paygate::Error::from)
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                kind: TransportKind::Timeout,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+
+    // Every fault was used up: the next request is answered normally.
+    assert_eq!(client.list_orders().send().await.unwrap().count, 0);
+    assert_spec_clean(&sb);
+}
+
+#[tokio::test]
+async fn a_fault_counts_requests_and_keeps_to_its_gateway() {
+    let sb = sandbox().await;
+    let razorpay = razorpay(&sb);
+    let ippopay = ippopay(&sb);
+    sb.inject_fault(Fault::new(FaultKind::ServerError, 2).for_gateway(Gateway::Ippopay))
+        .await;
+    razorpay
+        .list_orders()
+        .send()
+        .await
+        .expect("Razorpay is not affected");
+    for _ in 0..2 {
+        let err = ippopay
+            .fetch_order()
+            .order_id("order_A@bcdefgh")
+            .send()
+            .await
+            .map_err(paygate::Error::from)
+            .unwrap_err();
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(500), "{err:?}");
+    }
+    let err = ippopay
+        .fetch_order()
+        .order_id("order_A@bcdefgh")
+        .send()
+        .await
+        .map_err(paygate::Error::from)
+        .unwrap_err();
+    assert_eq!(
+        err.status().map(|s| s.as_u16()),
+        Some(404),
+        "faults used up: {err:?}"
+    );
+    assert_spec_clean(&sb);
+}
+
+#[tokio::test]
+async fn a_retrying_client_gets_through_transient_faults() {
+    let sb = sandbox().await;
+    let client = paygate::razorpay::Client::builder(sb.razorpay_key_id(), sb.razorpay_key_secret())
+        .base_url(sb.razorpay_url())
+        .allow_insecure_http()
+        .retry_policy(RetryPolicy {
+            max_attempts: 4,
+            initial_backoff: Duration::from_millis(1),
+            max_backoff: Duration::from_millis(5),
+        })
+        .build()
+        .unwrap();
+    sb.inject_fault(Fault::new(
+        FaultKind::RateLimited {
+            retry_after_secs: 0,
+        },
+        1,
+    ))
+    .await;
+    sb.inject_fault(Fault::new(FaultKind::ServerError, 1)).await;
+    sb.inject_fault(Fault::new(FaultKind::EmptyGatewayTimeout, 1))
+        .await;
+    let orders = client
+        .list_orders()
+        .send()
+        .await
+        .expect("the fourth attempt is answered");
+    assert_eq!(orders.count, 0);
+
+    // Four faults are one too many for four attempts.
+    sb.inject_fault(Fault::new(FaultKind::HtmlBadGateway, 4))
+        .await;
+    let err = client
+        .list_orders()
+        .send()
+        .await
+        .map_err(paygate::Error::from)
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
+    assert_spec_clean(&sb);
+}

@@ -69,7 +69,8 @@
 //! [`fees`]). When the clock is advanced ([`Sandbox::advance_clock`]), `pending` refunds are
 //! `processed` 5 days after creation (`optimum` speed: at once), and payments captured at
 //! least 2 days earlier are settled in one `processed` settlement of the captured amounts less
-//! fees (GST included) less the processed refunds not yet settled.
+//! fees (GST included) less the refunds not yet settled (counted from their creation, as
+//! Razorpay takes a refund from the balance when it is created).
 //!
 //! Ippopay (decimal rupees, [`paygate::ippopay::Rupees`], never floats): every answer is the
 //! `{success, message, data}` envelope; an order is `created`, paying it

@@ -7,10 +7,12 @@
 //! When the clock is advanced:
 //! - a `pending` refund is `processed` once 5 days have passed since it was created (`normal`
 //!   speed) or at once (`optimum`);
-//! - captured payments at least 2 days old (T+2) that were not settled yet, less the processed
-//!   refunds not settled yet, are paid out in one `processed` settlement: `amount` = captured
+//! - captured payments at least 2 days old (T+2) that were not settled yet, less the refunds
+//!   not settled yet, are paid out in one `processed` settlement: `amount` = captured
 //!   amounts − fees (GST included) − refunds, `fees` = the fees (GST included), `tax` = the
-//!   GST. If that would not be positive, nothing is settled and it all waits for the next
+//!   GST. A refund counts from its creation, `pending` or `processed` (Razorpay takes it from
+//!   the balance when it is created, not when the bank completes it); a `failed` one does not.
+//!   If the amount would not be positive, nothing is settled and it all waits for the next
 //!   advance.
 
 use std::sync::Arc;
@@ -97,9 +99,10 @@ pub(crate) fn on_clock_advanced(world: &mut World) -> Vec<rzp::WebhookEvent> {
         .ids()
         .into_iter()
         .filter(|id| {
-            store.refunds.get(id).is_some_and(|r| {
-                !r.settled && r.refund.status == Some(rzp::RefundStatus::Processed)
-            })
+            store
+                .refunds
+                .get(id)
+                .is_some_and(|r| !r.settled && r.refund.status != Some(rzp::RefundStatus::Failed))
         })
         .collect();
     if due.is_empty() {

@@ -237,6 +237,14 @@ async fn settlements_are_captured_money_minus_fees_and_refunds() {
         assert_eq!(p.method, Some(types::PaymentMethod::Card));
         assert!(p.card_id.as_deref().is_some_and(|c| c.starts_with("card_")));
     }
+    // A normal refund is still pending when the money is settled, yet already taken from it.
+    client
+        .refund_payment()
+        .payment_id(&payments[1].0)
+        .body(types::RefundPaymentRequest::builder().amount(Some(2_000)))
+        .send()
+        .await
+        .unwrap();
     client
         .refund_payment()
         .payment_id(&payments[0].0)
@@ -272,7 +280,9 @@ async fn settlements_are_captured_money_minus_fees_and_refunds() {
     let s = &settlements.items[0];
     assert_eq!(s.fees, Some(fee_a + fee_b));
     assert_eq!(s.tax, Some(tax_a + tax_b));
-    assert_eq!(s.amount, 10_000 + 25_050 - fee_a - fee_b - 1_000);
+    assert_eq!(s.amount, 10_000 + 25_050 - fee_a - fee_b - 1_000 - 2_000);
+    let pending = client.list_refunds().send().await.unwrap();
+    assert_eq!(pending.items[1].status, Some(types::RefundStatus::Pending));
     assert!(s.id.starts_with("setl_"));
     assert_eq!(s.status, types::SettlementStatus::Processed);
     let fetched = client

@@ -30,6 +30,7 @@ pub fn compare(old: &Value, new: &Value) -> Vec<Break> {
         old,
         new,
         seen: BTreeSet::new(),
+        depth: 0,
         out: Vec::new(),
     };
     for op in operations(old) {
@@ -127,6 +128,9 @@ struct Compare<'a> {
     new: &'a Value,
     /// (old schema name, new schema name, side) pairs already compared: specs may be recursive.
     seen: BTreeSet<(String, String, Side)>,
+    /// How deep [`Compare::schema`] is: a recursive schema compared with one that accepted
+    /// anything has no pair of names to stop at.
+    depth: usize,
     /// Location is filled in by the caller.
     out: Vec<Break>,
 }
@@ -321,8 +325,20 @@ impl Compare<'_> {
     }
 
     fn schema(&mut self, old: &Value, new: &Value, side: Side, context: &str, field: &str) {
+        if self.depth >= 32 {
+            return;
+        }
+        self.depth += 1;
+        self.schema_pair(old, new, side, context, field);
+        self.depth -= 1;
+    }
+
+    fn schema_pair(&mut self, old: &Value, new: &Value, side: Side, context: &str, field: &str) {
         let (o, n) = (view(self.old, old), view(self.new, new));
-        if let (Some(a), Some(b)) = (o.name, n.name) {
+        // An empty old schema (a subschema the old spec left out) is compared with a recursive
+        // new one once, not once per level.
+        let anything = o.schema.as_object().is_some_and(serde_json::Map::is_empty);
+        if let (Some(a), Some(b)) = (o.name.or(anything.then_some("{}")), n.name) {
             let key = (format!("{context}|{a}"), b.to_owned(), side);
             if !self.seen.insert(key) {
                 return;

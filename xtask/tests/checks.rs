@@ -1031,6 +1031,27 @@ fn follows_refs_all_of_and_path_parameters() {
 }
 
 #[test]
+fn a_recursive_request_schema_is_compared_once() {
+    // The published spec said only "a list"; the current one, a list of lists of any depth.
+    let mut list = fixture();
+    create_order_request(&mut list)["properties"]["grid"] = json!({"type": "array"});
+    let mut spec = list.clone();
+    spec["components"]["schemas"]["Grid"] =
+        json!({"type": "array", "items": {"$ref": "#/components/schemas/Grid"}});
+    create_order_request(&mut spec)["properties"]["grid"] =
+        json!({"$ref": "#/components/schemas/Grid"});
+    let doc = Document::parse(FILE, &to_yaml(&spec)).expect("parses");
+    let (problems, _) = xtask::check_breaking(&doc, &list, false);
+    let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        problems,
+        [create_order(
+            "request body field `grid[]`: type added: array"
+        )]
+    );
+}
+
+#[test]
 fn loosening_a_request_breaks_nothing() {
     let problems = request_breaks(|s| {
         let request = create_order_request(s);

@@ -14,6 +14,8 @@
 //! stale; review the snapshot (`cargo insta test -p paygate --review`); `cargo xtask
 //! publish-spec`. A breaking change makes `publish-spec` refuse until it is recorded, either by
 //! raising `info.version` or with `cargo xtask spec-check --accept` (which then publishes).
+//! `cargo xtask spec-check --against <dir>` compares with `<dir>/<name>.yaml` (an older
+//! publication, say) instead of the published copies.
 
 pub mod breaking;
 pub mod compat;

@@ -2,9 +2,16 @@
 //!
 //! Breaking: a removed operation or a changed `operationId`; a removed 2xx response; in a
 //! response, a removed field, a field whose type changed, a field that is no longer required or
-//! may now be `null`; in a request, a field or parameter that is newly required, a field whose
-//! type changed, an enum that lost values; a removed webhook, or a webhook payload that breaks
-//! like a response.
+//! may now be `null`, a closed enum with a new value; a removed webhook, or a webhook payload
+//! that breaks like a response.
+//!
+//! In a request (body, path, query and header parameters, through `$ref`s, `allOf`, nested
+//! objects, array items and `additionalProperties`), anything that makes a request the published
+//! spec allowed invalid: a field or parameter that is newly required, a type that changed or
+//! appeared, an enum that lost values or appeared, `nullable` removed, and a tighter limit
+//! ([`limits`]). Loosening a request breaks nobody.
+
+mod limits;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -23,6 +30,7 @@ pub fn compare(old: &Value, new: &Value) -> Vec<Break> {
         old,
         new,
         seen: BTreeSet::new(),
+        depth: 0,
         out: Vec::new(),
     };
     for op in operations(old) {
@@ -120,6 +128,9 @@ struct Compare<'a> {
     new: &'a Value,
     /// (old schema name, new schema name, side) pairs already compared: specs may be recursive.
     seen: BTreeSet<(String, String, Side)>,
+    /// How deep [`Compare::schema`] is: a recursive schema compared with one that accepted
+    /// anything has no pair of names to stop at.
+    depth: usize,
     /// Location is filled in by the caller.
     out: Vec<Break>,
 }
@@ -176,13 +187,6 @@ fn type_of(schema: &Value) -> Option<String> {
         Some(format) => format!("{ty} ({format})"),
         None => ty.to_owned(),
     })
-}
-
-fn enum_values(schema: &Value) -> Option<Vec<Value>> {
-    if let Some(values) = open_enum_values(schema) {
-        return Some(values.into_iter().map(Value::String).collect());
-    }
-    schema.get("enum").and_then(Value::as_array).cloned()
 }
 
 /// Properties and required names of an object schema, including those of its `allOf` members.
@@ -321,8 +325,20 @@ impl Compare<'_> {
     }
 
     fn schema(&mut self, old: &Value, new: &Value, side: Side, context: &str, field: &str) {
+        if self.depth >= 32 {
+            return;
+        }
+        self.depth += 1;
+        self.schema_pair(old, new, side, context, field);
+        self.depth -= 1;
+    }
+
+    fn schema_pair(&mut self, old: &Value, new: &Value, side: Side, context: &str, field: &str) {
         let (o, n) = (view(self.old, old), view(self.new, new));
-        if let (Some(a), Some(b)) = (o.name, n.name) {
+        // An empty old schema (a subschema the old spec left out) is compared with a recursive
+        // new one once, not once per level.
+        let anything = o.schema.as_object().is_some_and(serde_json::Map::is_empty);
+        if let (Some(a), Some(b)) = (o.name.or(anything.then_some("{}")), n.name) {
             let key = (format!("{context}|{a}"), b.to_owned(), side);
             if !self.seen.insert(key) {
                 return;
@@ -342,19 +358,24 @@ impl Compare<'_> {
             self.out
                 .push((String::new(), format!("{what} may now be null")));
         }
-        if side == Side::Request
-            && let (Some(a), Some(b)) = (enum_values(o.schema), enum_values(n.schema))
-        {
-            let lost: Vec<String> = a
-                .iter()
-                .filter(|v| !b.contains(v))
-                .map(Value::to_string)
-                .collect();
-            if !lost.is_empty() {
-                self.out.push((
-                    String::new(),
-                    format!("{what} no longer accepts {}", lost.join(", ")),
-                ));
+        match side {
+            Side::Request => self.request_limits(old, new, &o, &n, &what),
+            Side::Response => {
+                // A client generated from a closed enum rejects a value it does not know.
+                let closed = |s: &Value| s.get("enum").and_then(Value::as_array).cloned();
+                if let (Some(a), Some(b)) = (closed(o.schema), closed(n.schema)) {
+                    let gained: Vec<String> = b
+                        .iter()
+                        .filter(|v| !a.contains(v))
+                        .map(Value::to_string)
+                        .collect();
+                    if !gained.is_empty() {
+                        self.out.push((
+                            String::new(),
+                            format!("{what} may now be {}", gained.join(", ")),
+                        ));
+                    }
+                }
             }
         }
         let (old_props, old_required) = object(self.old, o.schema);
@@ -381,6 +402,17 @@ impl Compare<'_> {
                 }
             }
             Side::Request => {
+                if limits::closes(&parts(self.new, new)) {
+                    for name in old_props.keys().filter(|n| !new_props.contains_key(*n)) {
+                        self.out.push((
+                            String::new(),
+                            format!(
+                                "{} is no longer accepted (additionalProperties: false)",
+                                describe(context, &join(field, name))
+                            ),
+                        ));
+                    }
+                }
                 for (name, new_p) in &new_props {
                     let sub = join(field, name);
                     if new_required.contains(name)
@@ -397,8 +429,116 @@ impl Compare<'_> {
                 }
             }
         }
-        if let (Some(old_items), Some(new_items)) = (o.schema.get("items"), n.schema.get("items")) {
+        // In a request, a subschema the old spec left out accepted anything.
+        let anything = Value::Object(serde_json::Map::new());
+        if n.schema.get("items").is_some()
+            && let (Some(old_items), Some(new_items)) = (
+                subschema(side, o.schema, "items", &anything),
+                subschema(side, n.schema, "items", &anything),
+            )
+        {
             self.schema(old_items, new_items, side, context, &format!("{field}[]"));
         }
+        if side == Side::Request
+            && n.schema
+                .get("additionalProperties")
+                .is_some_and(Value::is_object)
+            && let Some(old_values) = subschema(side, o.schema, "additionalProperties", &anything)
+        {
+            let new_values = &n.schema["additionalProperties"];
+            self.schema(old_values, new_values, side, context, &join(field, "*"));
+        }
     }
+
+    /// What makes a request valid under `old` invalid under `new`, beyond types and properties.
+    fn request_limits(&mut self, old: &Value, new: &Value, o: &View<'_>, n: &View<'_>, what: &str) {
+        if o.nullable && !n.nullable {
+            self.out
+                .push((String::new(), format!("{what}: nullable: true removed")));
+        }
+        if let (None, Some(ty)) = (type_of(o.schema), type_of(n.schema))
+            && ["allOf", "anyOf", "oneOf", "not"]
+                .iter()
+                .all(|k| o.schema.get(k).is_none())
+        {
+            self.out
+                .push((String::new(), format!("{what}: type added: {ty}")));
+        }
+        let (old_parts, new_parts) = (parts(self.old, old), parts(self.new, new));
+        match (
+            limits::accepted_values(&old_parts),
+            limits::accepted_values(&new_parts),
+        ) {
+            (None, Some(values)) => self.out.push((
+                String::new(),
+                format!("{what}: enum added: {}", Value::from(values)),
+            )),
+            (Some(a), Some(b)) => {
+                let lost: Vec<String> = a
+                    .iter()
+                    .filter(|v| !b.contains(v))
+                    .map(Value::to_string)
+                    .collect();
+                if !lost.is_empty() {
+                    self.out.push((
+                        String::new(),
+                        format!("{what} no longer accepts {}", lost.join(", ")),
+                    ));
+                }
+            }
+            _ => {}
+        }
+        let mut found = limits::tightened(&old_parts, &new_parts, "");
+        for extension in limits::EXTENSION_SCHEMAS {
+            let old_sub: Vec<&Value> = old_parts
+                .iter()
+                .filter_map(|p| p.get(extension))
+                .flat_map(|s| parts(self.old, s))
+                .collect();
+            let new_sub: Vec<&Value> = new_parts
+                .iter()
+                .filter_map(|p| p.get(extension))
+                .flat_map(|s| parts(self.new, s))
+                .collect();
+            found.extend(limits::tightened(
+                &old_sub,
+                &new_sub,
+                &format!("{extension}."),
+            ));
+        }
+        for message in found {
+            self.out.push((String::new(), format!("{what}: {message}")));
+        }
+    }
+}
+
+/// `schema`'s subschema `key`; in a request, one left out accepted `anything`.
+fn subschema<'s>(
+    side: Side,
+    schema: &'s Value,
+    key: &str,
+    anything: &'s Value,
+) -> Option<&'s Value> {
+    match (side, schema.get(key)) {
+        (Side::Request, None | Some(Value::Bool(true))) => Some(anything),
+        (_, Some(sub)) if sub.is_object() => Some(sub),
+        _ => None,
+    }
+}
+
+/// A schema's parts: itself and its `allOf` members, `$ref`s and nested `allOf`s followed; a
+/// value must satisfy all of them.
+fn parts<'a>(doc: &'a Value, schema: &'a Value) -> Vec<&'a Value> {
+    let mut found = Vec::new();
+    let mut todo = vec![schema];
+    while let Some(s) = todo.pop() {
+        // Recursive `allOf`s are not valid specs; stop rather than loop.
+        if found.len() >= 64 {
+            break;
+        }
+        let Some(s) = resolve(doc, s) else { continue };
+        found.push(s);
+        todo.extend(elements(s.get("allOf")));
+    }
+    found
 }

@@ -14,6 +14,8 @@
 //! stale; review the snapshot (`cargo insta test -p paygate --review`); `cargo xtask
 //! publish-spec`. A breaking change makes `publish-spec` refuse until it is recorded, either by
 //! raising `info.version` or with `cargo xtask spec-check --accept` (which then publishes).
+//! `cargo xtask spec-check --against <dir>` compares with `<dir>/<name>.yaml` (an older
+//! publication, say) instead of the published copies.
 
 pub mod breaking;
 pub mod compat;
@@ -25,7 +27,7 @@ pub mod snapshot;
 pub mod structure;
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use paygate_codegen::Api;
 use serde_json::Value;
@@ -106,6 +108,18 @@ pub struct Report {
 
 /// `cargo xtask spec-check [--accept]` on the specs of `apis` under the workspace `root`.
 pub fn spec_check(root: &Path, apis: &[Api], accept: bool) -> Report {
+    spec_check_against(root, apis, accept, None)
+}
+
+/// `cargo xtask spec-check --against <dir>`: as [`spec_check`], but the breaking-change baseline
+/// of each spec is `<dir>/<name>.yaml` (e.g. a published copy from an older commit) instead of
+/// `openapi/published/<name>.yaml`; the published files are still checked for freshness.
+pub fn spec_check_against(
+    root: &Path,
+    apis: &[Api],
+    accept: bool,
+    against: Option<&Path>,
+) -> Report {
     let mut report = Report::default();
     for api in apis {
         let Some((doc, text)) = load(root, api, &mut report) else {
@@ -119,7 +133,17 @@ pub fn spec_check(root: &Path, apis: &[Api], accept: bool) -> Report {
             .problems
             .extend(snapshot::check(&doc, api, generated, snapshot.as_deref()));
 
-        if let Some(baseline) = baseline(root, api, &doc, &mut report) {
+        let baseline_path = match against {
+            Some(dir) => dir.join(format!("{}.yaml", api.name)),
+            None => PathBuf::from(publish::published_yaml(api)),
+        };
+        if against.is_some() && !root.join(&baseline_path).is_file() {
+            report.problems.push(doc.problem(
+                "published",
+                format!("--against: {} does not exist", baseline_path.display()),
+            ));
+        }
+        if let Some(baseline) = baseline(root, &baseline_path, &doc, &mut report) {
             let (problems, notes) = check_breaking(&doc, &baseline, accept);
             report.problems.extend(problems);
             report.notes.extend(notes);
@@ -152,7 +176,8 @@ pub fn publish_spec(root: &Path, apis: &[Api]) -> Report {
         let Some((doc, text)) = load(root, api, &mut report) else {
             continue;
         };
-        if let Some(baseline) = baseline(root, api, &doc, &mut report) {
+        let baseline_path = PathBuf::from(publish::published_yaml(api));
+        if let Some(baseline) = baseline(root, &baseline_path, &doc, &mut report) {
             let (problems, notes) = check_breaking(&doc, &baseline, false);
             report.notes.extend(notes);
             if !problems.is_empty() {
@@ -193,19 +218,20 @@ fn load(root: &Path, api: &Api, report: &mut Report) -> Option<(Document, String
     }
 }
 
-/// The published version of a spec; `None` when nothing is published yet (check 7 says so).
-fn baseline(root: &Path, api: &Api, doc: &Document, report: &mut Report) -> Option<Value> {
-    let path = publish::published_yaml(api);
-    let text = std::fs::read_to_string(root.join(&path)).ok()?;
+/// The baseline of a spec at `path` (relative to `root` unless absolute); `None` when nothing is
+/// published yet (check 7 says so).
+fn baseline(root: &Path, path: &Path, doc: &Document, report: &mut Report) -> Option<Value> {
+    let text = std::fs::read_to_string(root.join(path)).ok()?;
     let parsed = serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&text)
         .map_err(|e| e.to_string())
         .and_then(|yaml| serde_json::to_value(yaml).map_err(|e| e.to_string()));
     match parsed {
         Ok(value) => Some(value),
         Err(e) => {
-            report
-                .problems
-                .push(doc.problem("published", format!("{path} does not parse: {e}")));
+            report.problems.push(doc.problem(
+                "published",
+                format!("{} does not parse: {e}", path.display()),
+            ));
             None
         }
     }

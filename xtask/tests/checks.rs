@@ -666,6 +666,450 @@ fn a_version_bump_or_accept_records_a_break_as_a_note() {
     );
 }
 
+// 6b. Requests: anything that makes a request the published spec allowed invalid.
+
+const SINCE: &str = "breaking change since published 1.0.0";
+
+/// Request fields beside the fixture's, in the published and the current spec alike: a string
+/// list, a nested object, notes with a limit on their keys, a number and a nullable string.
+fn with_request_fields(spec: &mut Value) {
+    let request = &mut spec["components"]["schemas"]["CreateOrderRequest"]["properties"];
+    request["tags"] = json!({"type": "array", "items": {"type": "string", "maxLength": 20}});
+    request["customer"] = json!({
+        "type": "object",
+        "properties": {"email": {"type": "string"}, "age": {"type": "integer"}}
+    });
+    request["notes"] = json!({"$ref": "#/components/schemas/NotesInput"});
+    request["discount"] = json!({"type": "number", "multipleOf": 0.5});
+    request["comment"] = json!({"type": "string", "nullable": true});
+    spec["components"]["schemas"]["NotesInput"] = json!({
+        "type": "object",
+        "maxProperties": 15,
+        "x-propertyNames": {"maxLength": 256},
+        "additionalProperties": {"type": "string", "maxLength": 256}
+    });
+}
+
+/// The breaking changes from the fixture with [`with_request_fields`] to a copy after `edit`.
+fn request_breaks(edit: impl FnOnce(&mut Value)) -> Vec<String> {
+    let mut baseline = fixture();
+    with_request_fields(&mut baseline);
+    let mut spec = baseline.clone();
+    edit(&mut spec);
+    let doc = Document::parse(FILE, &to_yaml(&spec)).expect("parses");
+    let (problems, _) = xtask::check_breaking(&doc, &baseline, false);
+    problems.iter().map(ToString::to_string).collect()
+}
+
+fn create_order_request(spec: &mut Value) -> &mut Value {
+    &mut spec["components"]["schemas"]["CreateOrderRequest"]
+}
+
+fn create_order(message: &str) -> String {
+    format!("openapi/shop.yaml: paths./orders.post: {SINCE}: {message}")
+}
+
+fn list_orders(message: &str) -> String {
+    format!("openapi/shop.yaml: paths./orders.get: {SINCE}: {message}")
+}
+
+#[test]
+fn the_extra_request_fields_alone_break_nothing() {
+    assert_eq!(request_breaks(|_| {}), Vec::<String>::new());
+}
+
+#[test]
+fn reports_a_parameter_that_becomes_required() {
+    let problems = request_breaks(|s| {
+        s["paths"]["/orders"]["get"]["parameters"][0]["required"] = json!(true);
+    });
+    assert_eq!(
+        problems,
+        [list_orders("parameter `count` (query) is newly required")]
+    );
+}
+
+#[test]
+fn reports_a_nested_property_that_becomes_required() {
+    let problems = request_breaks(|s| {
+        create_order_request(s)["properties"]["customer"]["required"] = json!(["email"]);
+    });
+    assert_eq!(
+        problems,
+        [create_order(
+            "request body field `customer.email` is newly required"
+        )]
+    );
+}
+
+#[test]
+fn reports_a_maximum_added_or_lowered() {
+    let problems = request_breaks(|s| {
+        create_order_request(s)["properties"]["amount"]["maximum"] = json!(1_000_000_000_000_i64);
+        s["paths"]["/orders"]["get"]["parameters"][0]["schema"]["maximum"] = json!(50);
+    });
+    assert_eq!(
+        problems,
+        [
+            list_orders("parameter `count` (query): maximum lowered: 100 → 50"),
+            create_order("request body field `amount`: maximum added: 1000000000000"),
+        ]
+    );
+}
+
+#[test]
+fn reports_a_minimum_added_or_raised() {
+    let problems = request_breaks(|s| {
+        create_order_request(s)["properties"]["amount"]["minimum"] = json!(200);
+        create_order_request(s)["properties"]["customer"]["properties"]["age"]["minimum"] =
+            json!(18);
+    });
+    assert_eq!(
+        problems,
+        [
+            create_order("request body field `amount`: minimum raised: 100 → 200"),
+            create_order("request body field `customer.age`: minimum added: 18"),
+        ]
+    );
+}
+
+#[test]
+fn reports_an_exclusive_bound_added_or_switched_on() {
+    let problems = request_breaks(|s| {
+        create_order_request(s)["properties"]["amount"]["exclusiveMinimum"] = json!(true);
+        let age = &mut create_order_request(s)["properties"]["customer"]["properties"]["age"];
+        age["maximum"] = json!(150);
+        age["exclusiveMaximum"] = json!(true);
+    });
+    assert_eq!(
+        problems,
+        [
+            create_order("request body field `amount`: exclusiveMinimum switched on (minimum 100)"),
+            create_order(
+                "request body field `customer.age`: maximum added: 150 (exclusiveMaximum)"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn reports_string_lengths_added_lowered_or_raised() {
+    let problems = request_breaks(|s| {
+        let properties = &mut create_order_request(s)["properties"];
+        properties["receipt"]["maxLength"] = json!(20);
+        properties["currency"]["minLength"] = json!(4);
+        properties["customer"]["properties"]["email"]["maxLength"] = json!(254);
+    });
+    assert_eq!(
+        problems,
+        [
+            create_order("request body field `currency`: minLength raised: 3 → 4"),
+            create_order("request body field `customer.email`: maxLength added: 254"),
+            create_order("request body field `receipt`: maxLength lowered: 40 → 20"),
+        ]
+    );
+}
+
+#[test]
+fn reports_array_limits_and_tighter_items() {
+    let problems = request_breaks(|s| {
+        let tags = &mut create_order_request(s)["properties"]["tags"];
+        tags["maxItems"] = json!(10);
+        tags["minItems"] = json!(1);
+        tags["items"]["maxLength"] = json!(10);
+    });
+    assert_eq!(
+        problems,
+        [
+            create_order("request body field `tags`: maxItems added: 10"),
+            create_order("request body field `tags`: minItems added: 1"),
+            create_order("request body field `tags[]`: maxLength lowered: 20 → 10"),
+        ]
+    );
+}
+
+#[test]
+fn reports_object_limits_and_tighter_values() {
+    let problems = request_breaks(|s| {
+        let notes = &mut s["components"]["schemas"]["NotesInput"];
+        notes["maxProperties"] = json!(10);
+        notes["minProperties"] = json!(1);
+        notes["additionalProperties"]["maxLength"] = json!(128);
+    });
+    assert_eq!(
+        problems,
+        [
+            create_order("request body field `notes`: maxProperties lowered: 15 → 10"),
+            create_order("request body field `notes`: minProperties added: 1"),
+            create_order("request body field `notes.*`: maxLength lowered: 256 → 128"),
+        ]
+    );
+}
+
+#[test]
+fn reports_a_key_limit_added_or_lowered() {
+    let problems = request_breaks(|s| {
+        s["components"]["schemas"]["NotesInput"]["x-propertyNames"]["maxLength"] = json!(40);
+    });
+    assert_eq!(
+        problems,
+        [create_order(
+            "request body field `notes`: x-propertyNames.maxLength lowered: 256 → 40"
+        )]
+    );
+    let problems = request_breaks(|s| {
+        let customer = &mut create_order_request(s)["properties"]["customer"];
+        customer["x-propertyNames"] = json!({"maxLength": 32, "pattern": "^[a-z_]+$"});
+    });
+    assert_eq!(
+        problems,
+        [
+            create_order("request body field `customer`: x-propertyNames.maxLength added: 32"),
+            create_order("request body field `customer`: x-propertyNames.pattern added: ^[a-z_]+$"),
+        ]
+    );
+}
+
+#[test]
+fn reports_a_pattern_added_or_changed() {
+    let problems = request_breaks(|s| {
+        create_order_request(s)["properties"]["currency"]["pattern"] = json!("^[A-Z]{3}$");
+    });
+    assert_eq!(
+        problems,
+        [create_order(
+            "request body field `currency`: pattern added: ^[A-Z]{3}$"
+        )]
+    );
+
+    let mut upper_case = fixture();
+    create_order_request(&mut upper_case)["properties"]["currency"]["pattern"] =
+        json!("^[A-Z]{3}$");
+    let doc = {
+        let mut spec = upper_case.clone();
+        create_order_request(&mut spec)["properties"]["currency"]["pattern"] = json!("^INR$");
+        Document::parse(FILE, &to_yaml(&spec)).expect("parses")
+    };
+    let (problems, _) = xtask::check_breaking(&doc, &upper_case, false);
+    let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        problems,
+        [create_order(
+            "request body field `currency`: pattern changed: ^[A-Z]{3}$ → ^INR$"
+        )]
+    );
+}
+
+#[test]
+fn reports_a_multiple_of_that_is_not_a_divisor_of_the_old_one() {
+    let problems = request_breaks(|s| {
+        create_order_request(s)["properties"]["discount"]["multipleOf"] = json!(0.75);
+        create_order_request(s)["properties"]["amount"]["multipleOf"] = json!(100);
+    });
+    assert_eq!(
+        problems,
+        [
+            create_order("request body field `amount`: multipleOf added: 100"),
+            create_order("request body field `discount`: multipleOf changed: 0.5 → 0.75"),
+        ]
+    );
+    // 0.25 divides 0.5: every value valid before stays valid.
+    let problems = request_breaks(|s| {
+        create_order_request(s)["properties"]["discount"]["multipleOf"] = json!(0.25);
+    });
+    assert_eq!(problems, Vec::<String>::new());
+}
+
+#[test]
+fn reports_an_enum_added_or_a_value_removed() {
+    let problems = request_breaks(|s| {
+        create_order_request(s)["properties"]["currency"]["enum"] = json!(["INR", "USD"]);
+        s["components"]["schemas"]["RefundRequest"]["properties"]["speed"]["enum"] =
+            json!(["optimum"]);
+    });
+    assert_eq!(
+        problems,
+        [
+            create_order(r#"request body field `currency`: enum added: ["INR","USD"]"#),
+            format!(
+                r#"openapi/shop.yaml: paths./payments/{{payment_id}}/refund.post: {SINCE}: request body field `speed` no longer accepts "normal""#
+            ),
+        ]
+    );
+}
+
+#[test]
+fn reports_a_type_narrowed_or_added() {
+    let problems = request_breaks(|s| {
+        let properties = &mut create_order_request(s)["properties"];
+        properties["discount"] = json!({"type": "integer", "multipleOf": 1});
+        properties["tags"]["items"] = json!({});
+        properties["customer"]["properties"]["email"] = json!({"type": "string"});
+    });
+    // `tags[]` lost its type and limit: looser, not reported.
+    assert_eq!(
+        problems,
+        [create_order(
+            "request body field `discount` changed type from number to integer"
+        )]
+    );
+    let mut untyped = fixture();
+    with_request_fields(&mut untyped);
+    create_order_request(&mut untyped)["properties"]["tags"]["items"] = json!({});
+    let mut spec = untyped.clone();
+    create_order_request(&mut spec)["properties"]["tags"]["items"] = json!({"type": "string"});
+    let doc = Document::parse(FILE, &to_yaml(&spec)).expect("parses");
+    let (problems, _) = xtask::check_breaking(&doc, &untyped, false);
+    let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        problems,
+        [create_order(
+            "request body field `tags[]`: type added: string"
+        )]
+    );
+}
+
+#[test]
+fn reports_additional_properties_false_added() {
+    let problems = request_breaks(|s| {
+        let customer = &mut create_order_request(s)["properties"]["customer"];
+        customer["additionalProperties"] = json!(false);
+        customer["properties"]
+            .as_object_mut()
+            .unwrap()
+            .remove("age");
+    });
+    assert_eq!(
+        problems,
+        [
+            create_order("request body field `customer`: additionalProperties: false added"),
+            create_order(
+                "request body field `customer.age` is no longer accepted (additionalProperties: false)"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn reports_nullable_removed() {
+    let problems = request_breaks(|s| {
+        create_order_request(s)["properties"]["comment"]
+            .as_object_mut()
+            .unwrap()
+            .remove("nullable");
+    });
+    assert_eq!(
+        problems,
+        [create_order(
+            "request body field `comment`: nullable: true removed"
+        )]
+    );
+}
+
+#[test]
+fn follows_refs_all_of_and_path_parameters() {
+    let problems = request_breaks(|s| {
+        // The request body becomes an allOf of the old schema and a tighter one.
+        order_post(s)["requestBody"]["content"]["application/json"]["schema"] = json!({
+            "allOf": [
+                {"$ref": "#/components/schemas/CreateOrderRequest"},
+                {"type": "object", "properties": {"receipt": {"type": "string", "pattern": "^r"}}}
+            ]
+        });
+        // A path parameter shared through components/parameters.
+        s["components"]["parameters"]["OrderId"]["schema"]["maxLength"] = json!(40);
+    });
+    assert_eq!(
+        problems,
+        [
+            create_order("request body field `receipt`: pattern added: ^r"),
+            format!(
+                "openapi/shop.yaml: paths./orders/{{order_id}}.get: {SINCE}: parameter `order_id` (path): maxLength added: 40"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_recursive_request_schema_is_compared_once() {
+    // The published spec said only "a list"; the current one, a list of lists of any depth.
+    let mut list = fixture();
+    create_order_request(&mut list)["properties"]["grid"] = json!({"type": "array"});
+    let mut spec = list.clone();
+    spec["components"]["schemas"]["Grid"] =
+        json!({"type": "array", "items": {"$ref": "#/components/schemas/Grid"}});
+    create_order_request(&mut spec)["properties"]["grid"] =
+        json!({"$ref": "#/components/schemas/Grid"});
+    let doc = Document::parse(FILE, &to_yaml(&spec)).expect("parses");
+    let (problems, _) = xtask::check_breaking(&doc, &list, false);
+    let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        problems,
+        [create_order(
+            "request body field `grid[]`: type added: array"
+        )]
+    );
+}
+
+#[test]
+fn loosening_a_request_breaks_nothing() {
+    let problems = request_breaks(|s| {
+        let request = create_order_request(s);
+        request["required"] = json!(["amount"]);
+        let properties = &mut request["properties"];
+        properties["amount"]["minimum"] = json!(1);
+        properties["currency"]
+            .as_object_mut()
+            .unwrap()
+            .remove("maxLength");
+        properties["currency"]["minLength"] = json!(0);
+        properties["receipt"]["maxLength"] = json!(400);
+        properties["tags"]["items"]
+            .as_object_mut()
+            .unwrap()
+            .remove("maxLength");
+        properties["discount"]
+            .as_object_mut()
+            .unwrap()
+            .remove("multipleOf");
+        properties["customer"]["properties"]["email"]["nullable"] = json!(true);
+        let notes = &mut s["components"]["schemas"]["NotesInput"];
+        notes["maxProperties"] = json!(50);
+        notes["x-propertyNames"]["maxLength"] = json!(512);
+        notes["additionalProperties"] = json!(true);
+        let count = &mut s["paths"]["/orders"]["get"]["parameters"][0]["schema"];
+        count["maximum"] = json!(1000);
+        count.as_object_mut().unwrap().remove("minimum");
+        s["components"]["schemas"]["RefundRequest"]["properties"]["speed"]["enum"] =
+            json!(["normal", "optimum", "instant"]);
+    });
+    assert_eq!(problems, Vec::<String>::new());
+}
+
+#[test]
+fn reports_a_new_value_in_a_closed_response_enum() {
+    let mut closed = fixture();
+    closed["components"]["schemas"]["Order"]["properties"]["entity"]["enum"] = json!(["order"]);
+    let mut spec = closed.clone();
+    spec["components"]["schemas"]["Order"]["properties"]["entity"]["enum"] =
+        json!(["order", "subscription"]);
+    let doc = Document::parse(FILE, &to_yaml(&spec)).expect("parses");
+    let (problems, _) = xtask::check_breaking(&doc, &closed, false);
+    let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        problems,
+        [
+            format!(
+                r#"openapi/shop.yaml: paths./orders.get: {SINCE}: response 200 field `items[].entity` may now be "subscription""#
+            ),
+            create_order(r#"response 200 field `entity` may now be "subscription""#),
+            format!(
+                r#"openapi/shop.yaml: paths./orders/{{order_id}}.get: {SINCE}: response 200 field `entity` may now be "subscription""#
+            ),
+        ]
+    );
+}
+
 // 7. Publishing.
 
 #[test]

@@ -183,3 +183,44 @@ fn a_missing_spec_is_reported() {
         "{problems:?}"
     );
 }
+
+#[test]
+fn against_compares_with_an_older_copy_instead_of_the_published_one() {
+    let scratch = Scratch::new("against");
+    // Published: a spec whose currency has a pattern; the older copy has none.
+    let tightened = FIXTURE.replace(
+        "          minLength: 3\n",
+        "          minLength: 3\n          pattern: '^[A-Z]{3}$'\n",
+    );
+    assert_ne!(tightened, FIXTURE);
+    scratch.write_spec(&tightened);
+    assert!(
+        xtask::publish_spec(scratch.root(), &[SHOP])
+            .problems
+            .is_empty()
+    );
+    assert_eq!(scratch.spec_check(false), Vec::<String>::new());
+
+    let older = scratch.root().join("older");
+    std::fs::create_dir_all(&older).unwrap();
+    std::fs::write(older.join("shop.yaml"), FIXTURE).unwrap();
+    let report = xtask::spec_check_against(scratch.root(), &[SHOP], false, Some(&older));
+    let problems: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        problems,
+        [
+            "openapi/shop.yaml: paths./orders.post: breaking change since published 1.0.0: request body field `currency`: pattern added: ^[A-Z]{3}$"
+        ]
+    );
+
+    let missing = scratch.root().join("nowhere");
+    let report = xtask::spec_check_against(scratch.root(), &[SHOP], false, Some(&missing));
+    let problems: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        problems,
+        [format!(
+            "openapi/shop.yaml: published: --against: {} does not exist",
+            missing.join("shop.yaml").display()
+        )]
+    );
+}

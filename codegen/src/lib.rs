@@ -470,7 +470,7 @@ mod tests {
 
     fn spec(paths: &str, schemas: &str) -> openapiv3::OpenAPI {
         let text = format!(
-            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n{paths}\ncomponents:\n  schemas:\n{schemas}"
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\nservers: [{{url: 'https://api.example/v1/'}}]\npaths:\n{paths}\ncomponents:\n  schemas:\n{schemas}"
         );
         serde_yaml_ng::from_str(&text).expect("test spec parses")
     }
@@ -521,5 +521,42 @@ mod tests {
             ),
             "{err}"
         );
+    }
+
+    #[test]
+    fn base_url_idempotency_keys_and_header_limits_come_from_the_spec() {
+        let spec = spec(
+            "  /things:\n    post:\n      operationId: create_thing\n      parameters:\n        - {name: Idem-Key, in: header, x-idempotency-key: true, schema: {type: string, minLength: 8, pattern: '^[a-z]+$'}}\n        - {name: X-Other, in: header, schema: {type: string}}\n      requestBody: {content: {application/json: {schema: {type: object, properties: {price: {allOf: [{$ref: '#/components/schemas/Price'}], description: d}}}}}}\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/A'}}}}",
+            "    A: {type: object, properties: {a: {type: string}}}\n    Price: {type: number, minimum: 0, exclusiveMinimum: true, multipleOf: 0.01}\n",
+        );
+        let source = generate_from(&APIS[0], Path::new("s.yaml"), &spec).unwrap();
+        let compact: String = source.split_whitespace().collect();
+        assert!(
+            compact.contains(r#"pubconstDEFAULT_BASE_URL:&str="https://api.example/v1";"#),
+            "{source}"
+        );
+        assert!(
+            compact.contains(
+                r#"pubconstIDEMPOTENCY_KEYS:&[(&str,&str)]=&[("create_thing","Idem-Key")];"#
+            ),
+            "{source}"
+        );
+        assert!(
+            compact.contains(r#"location:"header",field:"Idem-Key",minimum:None,maximum:None,decimal:None,min_length:Some(8),max_length:None,pattern:Some("^[a-z]+$")"#),
+            "{source}"
+        );
+        assert!(
+            compact.contains(r#"field:"price",minimum:None,maximum:None,decimal:Some(crate::validate::DecimalLimits{minimum:Some("0"),exclusive_minimum:true,maximum:None,exclusive_maximum:false,multiple_of:Some("0.01"),})"#),
+            "{source}"
+        );
+        assert!(!compact.contains(r#"field:"X-Other""#), "{source}");
+    }
+
+    #[test]
+    fn a_spec_without_a_server_has_no_default_base_url() {
+        let mut spec = spec("  {}", A_AND_B);
+        spec.servers.clear();
+        let err = generate_from(&APIS[0], Path::new("s.yaml"), &spec).unwrap_err();
+        assert!(err.to_string().starts_with("s.yaml: servers:"), "{err}");
     }
 }

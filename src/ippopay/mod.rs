@@ -141,3 +141,33 @@ impl From<progenitor_client::Error<types::ErrorResponse>> for Error {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Both request amounts (`RupeesAmount` in the spec) are checked from the spec's limits,
+    /// read as exact decimals from the body's text.
+    #[test]
+    fn request_amounts_follow_the_spec() {
+        let refund = |json: &str| {
+            let url = "https://api.example/v1/order/refund/order_1@x";
+            let mut request = reqwest::Request::new(reqwest::Method::POST, url.parse().unwrap());
+            *request.body_mut() = Some(json.to_owned().into());
+            crate::validate::check(&PROFILE, "refund_order", &request)
+        };
+        let err = refund(r#"{"refund_amt":0.001}"#).unwrap_err();
+        assert_eq!(
+            (err.field.as_str(), err.value.as_str()),
+            ("refund_amt", "0.001")
+        );
+        assert!(err.reason.contains("2 decimal places"), "{}", err.reason);
+        let err = refund(r#"{"refund_amt":"0.00"}"#).unwrap_err();
+        assert_eq!(err.value, "0.00");
+        assert!(err.reason.contains("more than 0"), "{}", err.reason);
+        assert!(refund(r#"{"refund_amt":0.50}"#).is_ok());
+        assert!(refund(r#"{"refund_amt":12345678901234567.10}"#).is_ok());
+        assert!(refund(r#"{"refund_amt":null}"#).is_ok());
+        assert!(refund("{}").is_ok());
+    }
+}

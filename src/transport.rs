@@ -103,7 +103,8 @@ impl RetryPolicy {
 }
 
 /// Statuses that say "try again later": rate limiting and gateway or upstream failures.
-/// Whether trying again is *safe* also depends on the request: see [`status_allows_retry`].
+/// Whether trying again is *safe* also depends on the request: see
+/// [`Error::is_retryable`](crate::Error::is_retryable).
 pub fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 429 | 500 | 502 | 503 | 504)
 }

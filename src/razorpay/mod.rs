@@ -244,12 +244,12 @@ mod tests {
         assert!(refund("order42-refund_1").is_ok());
     }
 
+    /// The refund's `X-Refund-Idempotency` parameter carries `x-idempotency-key: true`.
     #[test]
-    fn the_idempotency_table_and_the_default_url_come_from_the_spec() {
+    fn refunds_take_an_idempotency_key() {
         assert_eq!(
             generated::IDEMPOTENCY_KEYS,
             &[("refund_payment", "X-Refund-Idempotency")]
         );
-        assert_eq!(generated::DEFAULT_BASE_URL, "https://api.razorpay.com/v1");
     }
 }

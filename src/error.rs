@@ -7,7 +7,7 @@ use bytes::Bytes;
 use reqwest::StatusCode;
 
 use crate::razorpay;
-use crate::transport::{BufferedBody, Truncated};
+use crate::transport::{BufferedBody, Repeatable, Truncated};
 
 /// How much of an unexpected body an error keeps: enough to recognise a proxy's HTML page.
 const BODY_PREFIX_LEN: usize = 512;
@@ -23,9 +23,18 @@ pub enum Error {
     Razorpay {
         status: StatusCode,
         error: Box<RazorpayError>,
+        /// Whether the request was safe to send again whatever the gateway did with it: a GET,
+        /// or a POST carrying its idempotency key (see [`Error::is_retryable`]).
+        repeatable: bool,
     },
     /// Ippopay answered `{"success": false, "message": ...}`, possibly with HTTP 200.
-    Ippopay { status: StatusCode, message: String },
+    Ippopay {
+        status: StatusCode,
+        message: String,
+        /// Whether the request was safe to send again whatever the gateway did with it: a GET,
+        /// or a POST carrying its idempotency key (see [`Error::is_retryable`]).
+        repeatable: bool,
+    },
     /// A response whose body is not the gateway's JSON (an HTML page from a proxy, an empty or
     /// truncated body), an error status without the documented error body, or a redirect
     /// (never followed: payment APIs do not redirect), with its `Location` header.
@@ -33,9 +42,18 @@ pub enum Error {
         status: StatusCode,
         body: Bytes,
         location: Option<String>,
+        /// Whether the request was safe to send again whatever the gateway did with it: a GET,
+        /// or a POST carrying its idempotency key (see [`Error::is_retryable`]).
+        repeatable: bool,
     },
     /// The response body was larger than the client's limit (`ClientBuilder::max_response_bytes`).
-    ResponseTooLarge { status: StatusCode, limit: usize },
+    ResponseTooLarge {
+        status: StatusCode,
+        limit: usize,
+        /// Whether the request was safe to send again whatever the gateway did with it: a GET,
+        /// or a POST carrying its idempotency key (see [`Error::is_retryable`]).
+        repeatable: bool,
+    },
     /// A success response whose JSON does not have the documented shape.
     Decode {
         body: Bytes,
@@ -138,13 +156,12 @@ impl Error {
         }
     }
 
-    /// Whether sending the same request again may succeed. For a transport failure it also
-    /// says whether that is safe: always after a connection that never opened; after a timeout
-    /// or a broken connection only for a request that is safe to repeat (a GET, or a POST with
-    /// an idempotency key). A POST without one (create order, capture) interrupted after it was
-    /// sent is not retryable: the gateway may have acted on it, so look it up (e.g. by receipt)
-    /// before sending it again. For an error status it says that the status asks for a retry
-    /// (429, 500, 502, 503, 504).
+    /// Whether sending this same request again is safe and may succeed. Always after a
+    /// connection that never opened, a 429 or a 503 (the gateway refused the request before
+    /// acting on it). After a timeout, a broken connection or a 500, 502 or 504 only for a
+    /// request that is safe to repeat (a GET, or a POST carrying its idempotency key): a POST
+    /// without one (create order, capture) may have been acted on, so look it up (e.g. by
+    /// receipt) before sending it again. Never for any other status.
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Transport {
@@ -154,9 +171,19 @@ impl Error {
                 TransportKind::Timeout | TransportKind::Interrupted => *repeatable,
                 TransportKind::Other => false,
             },
-            _ => self
-                .status()
-                .is_some_and(crate::transport::is_retryable_status),
+            Self::Razorpay {
+                status, repeatable, ..
+            }
+            | Self::Ippopay {
+                status, repeatable, ..
+            }
+            | Self::UnexpectedResponse {
+                status, repeatable, ..
+            }
+            | Self::ResponseTooLarge {
+                status, repeatable, ..
+            } => crate::transport::status_allows_retry(*status, *repeatable),
+            Self::Decode { .. } | Self::InvalidRequest { .. } => false,
         }
     }
 
@@ -177,7 +204,7 @@ fn prefix(body: &[u8]) -> String {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Razorpay { status, error } => {
+            Self::Razorpay { status, error, .. } => {
                 write!(
                     f,
                     "Razorpay error {status}: {}: {}",
@@ -188,11 +215,14 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Self::Ippopay { status, message } => write!(f, "Ippopay error {status}: {message}"),
+            Self::Ippopay {
+                status, message, ..
+            } => write!(f, "Ippopay error {status}: {message}"),
             Self::UnexpectedResponse {
                 status,
                 body,
                 location,
+                ..
             } => {
                 write!(f, "unexpected response {status}")?;
                 if let Some(location) = location {
@@ -207,7 +237,7 @@ impl fmt::Display for Error {
                     prefix(body)
                 )
             }
-            Self::ResponseTooLarge { status, limit } => {
+            Self::ResponseTooLarge { status, limit, .. } => {
                 write!(f, "response {status} is larger than the {limit}-byte limit")
             }
             Self::Transport { kind, source, .. } => {
@@ -235,24 +265,32 @@ impl std::error::Error for Error {
 }
 
 /// Maps what progenitor reports to [`Error`]; the gateway-specific part (how its error body
-/// looks) comes from `api_error`.
+/// looks) comes from `documented` and `api_error`, which also get the status and whether the
+/// request was safe to repeat.
 pub(crate) fn from_progenitor<E>(
     e: progenitor_client::Error<E>,
-    documented: impl FnOnce(StatusCode, E) -> Error,
-    api_error: impl FnOnce(StatusCode, &[u8]) -> Option<Error>,
+    documented: impl FnOnce(StatusCode, bool, E) -> Error,
+    api_error: impl FnOnce(StatusCode, bool, &[u8]) -> Option<Error>,
 ) -> Error {
     use progenitor_client::Error as P;
     match e {
         P::ErrorResponse(rv) => {
+            // The post hook hands every error status back as `UnexpectedResponse`, which keeps
+            // the request's facts; should one arrive here, assume the worst.
             let status = rv.status();
-            documented(status, rv.into_inner())
+            documented(status, false, rv.into_inner())
         }
         P::UnexpectedResponse(response) => {
             let status = response.status();
+            let repeatable = response
+                .extensions()
+                .get::<Repeatable>()
+                .is_some_and(|r| r.0);
             if let Some(Truncated(limit)) = response.extensions().get::<Truncated>() {
                 return Error::ResponseTooLarge {
                     status,
                     limit: *limit,
+                    repeatable,
                 };
             }
             let body = response
@@ -270,12 +308,14 @@ pub(crate) fn from_progenitor<E>(
                     status,
                     body,
                     location,
+                    repeatable,
                 };
             }
-            api_error(status, &body).unwrap_or(Error::UnexpectedResponse {
+            api_error(status, repeatable, &body).unwrap_or(Error::UnexpectedResponse {
                 status,
                 body,
                 location: None,
+                repeatable,
             })
         }
         P::InvalidResponsePayload(body, source) => Error::Decode { body, source },

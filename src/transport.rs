@@ -23,48 +23,43 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// close, and a hostile or broken peer must not exhaust memory.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 1 << 20;
 
-/// The gateways paygate speaks to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Gateway {
-    Razorpay,
-    Ippopay,
+/// What the shared core needs to know about one gateway. Each gateway module gives one
+/// (`PROFILE`), built from what its spec generates plus the names it uses for its key pair, so
+/// nothing here names a gateway.
+#[derive(Debug)]
+pub(crate) struct GatewayProfile {
+    /// Short name for logs and `Debug`: the gateway module's name.
+    pub name: &'static str,
+    /// What the gateway calls the two halves of its key pair, for errors and `Debug`.
+    pub credential_names: (&'static str, &'static str),
+    /// The generated `DEFAULT_BASE_URL` (the spec's first server).
+    pub default_base_url: &'static str,
+    /// The generated `OPERATION_PATHS`: operation id and path template.
+    pub operation_paths: &'static [(&'static str, &'static str)],
+    /// The generated `REQUEST_LIMITS`, checked before a request is sent.
+    pub request_limits: &'static [crate::validate::FieldLimits],
+    /// The generated `IDEMPOTENCY_KEYS`: operation id and the header that carries its key.
+    pub idempotency_keys: &'static [(&'static str, &'static str)],
 }
 
-impl Gateway {
-    fn default_base_url(self) -> &'static str {
-        match self {
-            Self::Razorpay => "https://api.razorpay.com/v1",
-            Self::Ippopay => "https://api.ippopay.com/v1",
-        }
-    }
-
-    /// What the gateway calls the two halves of its key pair, for errors and `Debug`.
-    fn credential_names(self) -> (&'static str, &'static str) {
-        match self {
-            Self::Razorpay => ("key_id", "key_secret"),
-            Self::Ippopay => ("public_key", "secret_key"),
-        }
-    }
-
-    /// Header that makes a POST safe to repeat: the server applies it at most once.
-    pub(crate) fn idempotency_header(self) -> Option<&'static str> {
-        match self {
-            Self::Razorpay => Some("x-refund-idempotency"),
-            Self::Ippopay => None,
-        }
-    }
-
-    /// Operations that accept [`Self::idempotency_header`].
-    fn takes_idempotency_key(self, operation_id: &str) -> bool {
-        matches!((self, operation_id), (Self::Razorpay, "refund_payment"))
+impl GatewayProfile {
+    /// The header carrying `operation_id`'s idempotency key, if the spec gives it one.
+    fn idempotency_header(&self, operation_id: &str) -> Option<HeaderName> {
+        let (_, header) = self
+            .idempotency_keys
+            .iter()
+            .find(|(id, _)| *id == operation_id)?;
+        HeaderName::from_bytes(header.as_bytes()).ok()
     }
 }
 
 /// When a failed request is sent again.
 ///
-/// Only requests that are safe to repeat are retried: every GET, and a POST that carries an
-/// idempotency key. A POST without one (create order, capture) is retried only when the
-/// connection could not be opened, since then the server never saw it.
+/// A request is sent again only when that is safe: after a connection that never opened, or a
+/// 429 or 503 (the gateway refused it before acting), for any request; after a timeout, a
+/// broken connection or a 500, 502 or 504 only for a request that is safe to repeat: a GET, or
+/// a POST carrying its idempotency key. A POST without one (create order, capture) may have
+/// been acted on in those cases.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetryPolicy {
     /// Attempts in all, the first included; 1 turns retries off.
@@ -108,9 +103,27 @@ impl RetryPolicy {
 }
 
 /// Statuses that say "try again later": rate limiting and gateway or upstream failures.
+/// Whether trying again is *safe* also depends on the request: see
+/// [`Error::is_retryable`](crate::Error::is_retryable).
 pub fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 429 | 500 | 502 | 503 | 504)
 }
+
+/// Whether a request that got `status` may be sent again: 429 and 503 say the gateway refused
+/// it before acting, so any request may; after a 500, 502 or 504 the gateway may have acted on
+/// it, so only a `repeatable` one (a GET, or a POST carrying its idempotency key) may.
+pub(crate) fn status_allows_retry(status: StatusCode, repeatable: bool) -> bool {
+    match status.as_u16() {
+        429 | 503 => true,
+        500 | 502 | 504 => repeatable,
+        _ => false,
+    }
+}
+
+/// Whether the request behind a response was safe to repeat, kept in the response's
+/// extensions (next to [`BufferedBody`]) so that an error built from it can say so.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Repeatable(pub(crate) bool);
 
 /// A response body read in full by [`Transport`], kept in the response's extensions so an error
 /// can still show it after progenitor consumed the response.
@@ -120,7 +133,7 @@ pub(crate) struct BufferedBody(pub(crate) Bytes);
 /// The per-client state behind every generated operation (progenitor's "inner type").
 #[derive(Clone)]
 pub struct Transport {
-    gateway: Gateway,
+    gateway: &'static GatewayProfile,
     retry: RetryPolicy,
     max_response_bytes: usize,
 }
@@ -128,7 +141,7 @@ pub struct Transport {
 impl fmt::Debug for Transport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Transport")
-            .field("gateway", &self.gateway)
+            .field("gateway", &self.gateway.name)
             .field("retry", &self.retry)
             .field("max_response_bytes", &self.max_response_bytes)
             .finish()
@@ -145,14 +158,15 @@ impl Transport {
     ) -> reqwest::Result<reqwest::Response> {
         let span = tracing::info_span!(
             "paygate.request",
-            gateway = ?self.gateway,
+            gateway = self.gateway.name,
             operation = info.operation_id,
             method = %request.method(),
             path = request.url().path(),
         );
         // Instrumented, not entered: a guard held across `.await` would put whatever else runs
         // on this thread meanwhile inside this request's span.
-        self.send_with_retries(client, request)
+        let repeatable = self.is_repeatable(info.operation_id, &request);
+        self.send_with_retries(client, request, repeatable)
             .instrument(span)
             .await
     }
@@ -161,8 +175,8 @@ impl Transport {
         &self,
         client: &reqwest::Client,
         request: reqwest::Request,
+        repeatable: bool,
     ) -> reqwest::Result<reqwest::Response> {
-        let repeatable = self.is_repeatable(&request);
         let url = request.url().clone();
         let started = Instant::now();
         let mut kept = Some(request);
@@ -188,12 +202,12 @@ impl Transport {
                         elapsed_ms = elapsed_ms(),
                         "response"
                     );
-                    if spare && repeatable && is_retryable_status(status) {
+                    if spare && status_allows_retry(status, repeatable) {
                         retry_after(response.headers())
                     } else {
                         // Reading the body belongs to the attempt: a connection that breaks
                         // mid-body is retried like one that breaks before the headers.
-                        match self.buffer(response).await {
+                        match self.buffer(response, repeatable).await {
                             Ok(response) => return Ok(response),
                             Err(e) => {
                                 tracing::info!(attempt, error = %e, elapsed_ms = elapsed_ms(), "body interrupted");
@@ -223,16 +237,14 @@ impl Transport {
     }
 
     /// Progenitor's pre hook: refuses bad input before it is sent (see [`crate::validate`]),
-    /// then adds an idempotency key where one is needed. `paths` is the generated
-    /// `OPERATION_PATHS`.
+    /// then adds an idempotency key where one is needed.
     #[allow(clippy::result_large_err)] // the error type progenitor's pre hook must return
     pub(crate) fn prepare<E>(
         &self,
         operation_id: &str,
-        paths: &[(&str, &str)],
         request: &mut reqwest::Request,
     ) -> Result<(), progenitor_client::Error<E>> {
-        crate::validate::check(self.gateway, operation_id, paths, request)
+        crate::validate::check(self.gateway, operation_id, request)
             .map_err(crate::validate::Invalid::into_progenitor)?;
         self.add_idempotency_key(operation_id, request);
         Ok(())
@@ -242,13 +254,10 @@ impl Transport {
     /// caller did not: every attempt of this request then carries the same key, so the gateway
     /// applies it at most once.
     fn add_idempotency_key(&self, operation_id: &str, request: &mut reqwest::Request) {
-        let Some(header) = self.gateway.idempotency_header() else {
+        let Some(header) = self.gateway.idempotency_header(operation_id) else {
             return;
         };
-        if self.retry.max_attempts > 1
-            && self.gateway.takes_idempotency_key(operation_id)
-            && !request.headers().contains_key(header)
-        {
+        if self.retry.max_attempts > 1 && !request.headers().contains_key(&header) {
             let key: String = std::iter::repeat_with(fastrand::alphanumeric)
                 .take(24)
                 .collect();
@@ -257,17 +266,23 @@ impl Transport {
         }
     }
 
-    fn is_repeatable(&self, request: &reqwest::Request) -> bool {
+    /// A GET, or a request carrying the idempotency key its operation takes (the spec's
+    /// `IDEMPOTENCY_KEYS`): the gateway applies it at most once however often it is sent.
+    fn is_repeatable(&self, operation_id: &str, request: &reqwest::Request) -> bool {
         request.method() == Method::GET
             || self
                 .gateway
-                .idempotency_header()
+                .idempotency_header(operation_id)
                 .is_some_and(|h| request.headers().contains_key(h))
     }
 
     /// Reads the whole body (up to the limit) and hands progenitor an equivalent response that
-    /// also carries the bytes in its extensions.
-    async fn buffer(&self, mut response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+    /// also carries the bytes, and whether its request was `repeatable`, in its extensions.
+    async fn buffer(
+        &self,
+        mut response: reqwest::Response,
+        repeatable: bool,
+    ) -> reqwest::Result<reqwest::Response> {
         let status = response.status();
         let version = response.version();
         let headers = std::mem::take(response.headers_mut());
@@ -286,6 +301,7 @@ impl Transport {
         *rebuilt.version_mut() = version;
         *rebuilt.headers_mut() = headers;
         rebuilt.extensions_mut().insert(BufferedBody(body));
+        rebuilt.extensions_mut().insert(Repeatable(repeatable));
         if truncated {
             rebuilt
                 .extensions_mut()
@@ -294,13 +310,14 @@ impl Transport {
         Ok(reqwest::Response::from(rebuilt))
     }
 
-    /// Progenitor's post hook: a response that the generated code would mis-report (losing its
-    /// status) is handed back as `UnexpectedResponse`, which keeps status and body.
+    /// Progenitor's post hook: every error status, and a success the generated code would
+    /// mis-report, is handed back as `UnexpectedResponse`, which keeps status, body and
+    /// extensions (whether the request was [`Repeatable`]); [`crate::Error`] decodes the
+    /// gateway's documented error body from there.
     #[allow(clippy::result_large_err)] // the error type progenitor's post hook must return
     pub(crate) fn check<E>(
         &self,
         result: &reqwest::Result<reqwest::Response>,
-        is_documented_error: impl Fn(&[u8]) -> bool,
         is_failure_envelope: impl Fn(&[u8]) -> bool,
     ) -> Result<(), progenitor_client::Error<E>> {
         let Ok(response) = result else { return Ok(()) };
@@ -311,13 +328,9 @@ impl Transport {
         let truncated = response.extensions().get::<Truncated>().copied();
         // A redirect is never followed (the client's policy): payment APIs do not redirect.
         let unexpected = truncated.is_some()
-            || status.is_redirection()
-            || if status.is_success() {
-                serde_json::from_slice::<serde::de::IgnoredAny>(body).is_err()
-                    || is_failure_envelope(body)
-            } else {
-                !is_documented_error(body)
-            };
+            || !status.is_success()
+            || serde_json::from_slice::<serde::de::IgnoredAny>(body).is_err()
+            || is_failure_envelope(body);
         if !unexpected {
             return Ok(());
         }
@@ -325,6 +338,9 @@ impl Transport {
         *copy.status_mut() = status;
         *copy.headers_mut() = response.headers().clone();
         copy.extensions_mut().insert(BufferedBody(body.clone()));
+        if let Some(repeatable) = response.extensions().get::<Repeatable>() {
+            copy.extensions_mut().insert(*repeatable);
+        }
         if let Some(truncated) = truncated {
             copy.extensions_mut().insert(truncated);
         }
@@ -381,10 +397,10 @@ pub trait FromParts: Sized {
 
 /// Identifies a gateway to [`ClientBuilder`]; not constructible outside paygate.
 #[derive(Debug, Clone, Copy)]
-pub struct GatewayId(pub(crate) Gateway);
+pub struct GatewayId(pub(crate) &'static GatewayProfile);
 
-/// Configures and builds a gateway client: `razorpay::Client::builder(key_id, key_secret)` or
-/// `ippopay::Client::builder(public_key, secret_key)`.
+/// Configures and builds a gateway client; each gateway module's `Client::builder` makes one
+/// from that gateway's key pair.
 pub struct ClientBuilder<C> {
     username: String,
     secret: String,
@@ -400,7 +416,7 @@ pub struct ClientBuilder<C> {
 
 impl<C: FromParts> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (id, secret) = C::GATEWAY.0.credential_names();
+        let (id, secret) = C::GATEWAY.0.credential_names;
         f.debug_struct("ClientBuilder")
             .field(id, &self.username)
             .field(secret, &"<redacted>")
@@ -478,7 +494,7 @@ impl<C: FromParts> ClientBuilder<C> {
     /// [`Self::allow_insecure_http`]).
     pub fn build(self) -> Result<C, Error> {
         let gateway = C::GATEWAY.0;
-        let (id_name, secret_name) = gateway.credential_names();
+        let (id_name, secret_name) = gateway.credential_names;
         let id = &self.username;
         if id.trim().is_empty() {
             return Err(Error::invalid(id_name, id, "must not be empty"));
@@ -506,14 +522,14 @@ impl<C: FromParts> ClientBuilder<C> {
         }
         let base_url = self
             .base_url
-            .unwrap_or_else(|| gateway.default_base_url().to_owned());
+            .unwrap_or_else(|| gateway.default_base_url.to_owned());
         check_base_url(&base_url, self.allow_http)?;
         let credentials = base64::engine::general_purpose::STANDARD
             .encode(format!("{}:{}", self.username, self.secret));
         let mut authorization =
             HeaderValue::from_str(&format!("Basic {credentials}")).map_err(|_| {
                 Error::invalid(
-                    "key_id",
+                    id_name,
                     &self.username,
                     "contains characters not allowed in a header",
                 )
@@ -651,8 +667,16 @@ mod tests {
                 then.status(200).body("{}");
             })
             .await;
+        static GATEWAY: GatewayProfile = GatewayProfile {
+            name: "test",
+            credential_names: ("id", "secret"),
+            default_base_url: "https://gateway.invalid/v1",
+            operation_paths: &[],
+            request_limits: &[],
+            idempotency_keys: &[],
+        };
         let transport = Transport {
-            gateway: Gateway::Razorpay,
+            gateway: &GATEWAY,
             retry: RetryPolicy::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         };

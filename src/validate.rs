@@ -3,11 +3,12 @@
 
 use std::collections::BTreeMap;
 
+use reqwest::header::HeaderName;
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use crate::ippopay::Rupees;
-use crate::transport::Gateway;
+use crate::transport::GatewayProfile;
 
 /// The limits the spec puts on one request field; the code generator emits them for every
 /// operation as `REQUEST_LIMITS` (see `codegen`), so the spec is the only place they are written.
@@ -15,13 +16,17 @@ use crate::transport::Gateway;
 pub(crate) struct FieldLimits {
     /// `operationId` of the operation the field belongs to.
     pub operation: &'static str,
-    /// `"body"` (a top-level property of the JSON body) or `"query"`.
+    /// `"body"` (a top-level property of the JSON body), `"query"` or `"header"`.
     pub location: &'static str,
     pub field: &'static str,
     /// Integers: inclusive bounds.
     pub minimum: Option<i64>,
     pub maximum: Option<i64>,
-    /// Strings: length in characters (JSON Schema's `maxLength`) and an ECMA-262 pattern.
+    /// Numbers (`type: number`): bounds and step, compared as exact decimals.
+    pub decimal: Option<DecimalLimits>,
+    /// Strings: length in characters (JSON Schema's `minLength`, `maxLength`) and an ECMA-262
+    /// pattern.
+    pub min_length: Option<usize>,
     pub max_length: Option<usize>,
     pub pattern: Option<&'static str>,
     /// Objects (notes): number of keys, and length in characters of each key and each value.
@@ -29,6 +34,19 @@ pub(crate) struct FieldLimits {
     pub key_max_length: Option<usize>,
     pub value_max_length: Option<usize>,
 }
+
+/// The limits the spec puts on a number, as decimal text (`"0"`, `"0.01"`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DecimalLimits {
+    pub minimum: Option<&'static str>,
+    pub exclusive_minimum: bool,
+    pub maximum: Option<&'static str>,
+    pub exclusive_maximum: bool,
+    pub multiple_of: Option<&'static str>,
+}
+
+/// A request's JSON body, top-level properties only (the limits apply to those).
+type Body = BTreeMap<String, Box<RawValue>>;
 
 /// Marks a progenitor `Error::Custom` message as one of ours.
 const PREFIX: &str = "paygate-invalid:";
@@ -67,28 +85,25 @@ impl Invalid {
     }
 }
 
-/// Checks `request` for operation `operation_id` of `gateway`; `paths` maps operation ids to
-/// path templates (the generated `OPERATION_PATHS`).
+/// Checks `request` for operation `operation_id` against what `gateway`'s spec says: its path
+/// template (`operation_paths`) and its request limits.
 pub(crate) fn check(
-    gateway: Gateway,
+    gateway: &GatewayProfile,
     operation_id: &str,
-    paths: &[(&str, &str)],
     request: &reqwest::Request,
 ) -> Result<(), Invalid> {
-    if let Some((_, template)) = paths.iter().find(|(id, _)| *id == operation_id) {
+    if let Some((_, template)) = gateway
+        .operation_paths
+        .iter()
+        .find(|(id, _)| *id == operation_id)
+    {
         check_path(template, request.url().path())?;
     }
-    let body: BTreeMap<String, Box<RawValue>> = match request.body().and_then(|b| b.as_bytes()) {
+    let body: Body = match request.body().and_then(|b| b.as_bytes()) {
         Some(bytes) => serde_json::from_slice(bytes).unwrap_or_default(),
         None => BTreeMap::new(),
     };
-    match gateway {
-        Gateway::Razorpay => {
-            idempotency_key(request)?;
-            razorpay(operation_id, request.url(), &body)
-        }
-        Gateway::Ippopay => ippopay(operation_id, request.url(), &body),
-    }
+    spec_limits(gateway.request_limits, operation_id, request, &body)
 }
 
 /// Why a path parameter value is refused: each would address a different resource.
@@ -146,85 +161,32 @@ fn check_path(template: &str, path: &str) -> Result<(), Invalid> {
     Ok(())
 }
 
-/// Razorpay's idempotency keys: at least 10 of `[A-Za-z0-9_-]`.
-fn idempotency_key(request: &reqwest::Request) -> Result<(), Invalid> {
-    let Some(header) = Gateway::Razorpay.idempotency_header() else {
-        return Ok(());
-    };
-    let Some(value) = request.headers().get(header) else {
-        return Ok(());
-    };
-    let text = String::from_utf8_lossy(value.as_bytes());
-    let allowed = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
-    if text.chars().count() < 10 || !text.chars().all(allowed) {
-        return Err(Invalid::new(
-            "X-Refund-Idempotency",
-            text,
-            "at least 10 characters of A-Z, a-z, 0-9, _ and -",
-        ));
-    }
-    Ok(())
-}
-
-fn razorpay(
-    operation_id: &str,
-    url: &reqwest::Url,
-    body: &BTreeMap<String, Box<RawValue>>,
-) -> Result<(), Invalid> {
-    spec_limits(
-        crate::razorpay::generated::REQUEST_LIMITS,
-        operation_id,
-        url,
-        body,
-    )
-}
-
-fn ippopay(
-    operation_id: &str,
-    url: &reqwest::Url,
-    body: &BTreeMap<String, Box<RawValue>>,
-) -> Result<(), Invalid> {
-    spec_limits(
-        crate::ippopay::generated::REQUEST_LIMITS,
-        operation_id,
-        url,
-        body,
-    )?;
-    // The amount fields are `allOf: [Rupees]`, which cannot carry limits without changing the
-    // generated type; their rule (more than zero, whole paise) is stated in their description.
-    for field in ["amount", "refund_amt"] {
-        let Some(raw) = body.get(field) else { continue };
-        let text = serde_json::from_str::<String>(raw.get()).unwrap_or_else(|_| raw.get().into());
-        let amount: Rupees = text
-            .parse()
-            .map_err(|_| Invalid::new(field, raw.get(), "not a decimal number of rupees"))?;
-        if amount.as_decimal() <= rust_decimal::Decimal::ZERO {
-            return Err(Invalid::new(field, amount, "must be more than zero rupees"));
-        }
-        if !amount.is_whole_paise() {
-            return Err(Invalid::new(
-                field,
-                amount,
-                "at most 2 decimal places (whole paise)",
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// Checks the query and the body of a request against the limits the spec states for
-/// `operation_id`.
+/// Checks the query, the headers and the body of a request against the limits the spec states
+/// for `operation_id`.
 fn spec_limits(
     table: &[FieldLimits],
     operation_id: &str,
-    url: &reqwest::Url,
-    body: &BTreeMap<String, Box<RawValue>>,
+    request: &reqwest::Request,
+    body: &Body,
 ) -> Result<(), Invalid> {
     for limits in table.iter().filter(|l| l.operation == operation_id) {
         match limits.location {
+            "header" => {
+                // Header names are case-insensitive; the spec spells them as the gateway does.
+                let Ok(name) = HeaderName::from_bytes(limits.field.as_bytes()) else {
+                    continue;
+                };
+                for value in request.headers().get_all(name) {
+                    let text = String::from_utf8_lossy(value.as_bytes()).into_owned();
+                    check_value(limits, &serde_json::Value::String(text))?;
+                }
+            }
             "query" => {
-                for (key, value) in url.query_pairs() {
+                for (key, value) in request.url().query_pairs() {
                     if key == limits.field {
+                        if let Some(decimal) = &limits.decimal {
+                            check_decimal(limits.field, decimal, &value)?;
+                        }
                         let value = serde_json::Value::String(value.into_owned());
                         // Query values are text; an integer parameter is parsed first.
                         let value = if limits.minimum.is_some() || limits.maximum.is_some() {
@@ -243,6 +205,13 @@ fn spec_limits(
             }
             _ => {
                 if let Some(raw) = body.get(limits.field) {
+                    // Decimals are read from the raw text: parsed into a JSON value they would
+                    // pass through a binary float (`0.00` would read `0.0`).
+                    if let Some(decimal) = &limits.decimal
+                        && raw.get() != "null"
+                    {
+                        check_decimal(limits.field, decimal, raw.get())?;
+                    }
                     let value: serde_json::Value = serde_json::from_str(raw.get())
                         .map_err(|_| Invalid::new(limits.field, raw.get(), "not JSON"))?;
                     check_value(limits, &value)?;
@@ -283,6 +252,15 @@ fn check_value(limits: &FieldLimits, value: &serde_json::Value) -> Result<(), In
         }
     }
     if let Value::String(text) = value {
+        if let Some(min) = limits.min_length
+            && text.chars().count() < min
+        {
+            return Err(Invalid::new(
+                field,
+                text,
+                format!("shorter than {min} characters"),
+            ));
+        }
         check_text(field, text, limits.max_length, limits.pattern, "")?;
     }
     if let Value::Object(map) = value {
@@ -318,8 +296,74 @@ fn check_value(limits: &FieldLimits, value: &serde_json::Value) -> Result<(), In
     Ok(())
 }
 
+/// A number, as the raw JSON text of a body field (a number, or a string holding one, as exact
+/// decimal types may be sent), against its decimal bounds and step.
+fn check_decimal(field: &str, limits: &DecimalLimits, raw: &str) -> Result<(), Invalid> {
+    let text = if raw.starts_with('"') {
+        serde_json::from_str::<String>(raw).unwrap_or_else(|_| raw.to_owned())
+    } else {
+        raw.to_owned()
+    };
+    let parse = |text: &str| {
+        text.parse::<Decimal>()
+            .or_else(|_| Decimal::from_scientific(text))
+    };
+    let number = parse(&text).map_err(|_| Invalid::new(field, &text, "not a decimal number"))?;
+    // The bounds come from the generated table; one that does not parse is a generator bug,
+    // and refusing the request says so rather than skipping the check.
+    let bound = |text: &str| {
+        parse(text).map_err(|_| Invalid::new(field, text, "the spec's limit is not a number"))
+    };
+    if let Some(minimum) = limits.minimum {
+        let min = bound(minimum)?;
+        if limits.exclusive_minimum && number <= min {
+            return Err(Invalid::new(
+                field,
+                &text,
+                format!("must be more than {minimum}"),
+            ));
+        }
+        if number < min {
+            return Err(Invalid::new(
+                field,
+                &text,
+                format!("must be at least {minimum}"),
+            ));
+        }
+    }
+    if let Some(maximum) = limits.maximum {
+        let max = bound(maximum)?;
+        if limits.exclusive_maximum && number >= max {
+            return Err(Invalid::new(
+                field,
+                &text,
+                format!("must be less than {maximum}"),
+            ));
+        }
+        if number > max {
+            return Err(Invalid::new(
+                field,
+                &text,
+                format!("must be at most {maximum}"),
+            ));
+        }
+    }
+    if let Some(step) = limits.multiple_of {
+        let step_value = bound(step)?;
+        if !step_value.is_zero() && !(number % step_value).is_zero() {
+            let places = step_value.normalize().scale();
+            return Err(Invalid::new(
+                field,
+                &text,
+                format!("must be a multiple of {step} (at most {places} decimal places)"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Lengths count characters (Unicode scalar values), as JSON Schema's `maxLength` does and as
-/// Razorpay's documentation states its limits ("256 characters").
+/// the gateways' documentation states its limits ("256 characters").
 fn check_text(
     field: &str,
     text: &str,
@@ -407,43 +451,5 @@ mod tests {
         };
         assert_eq!(Invalid::from_message(&message), Some(invalid));
         assert_eq!(Invalid::from_message("some other hook's message"), None);
-    }
-
-    fn body(json: &str) -> BTreeMap<String, Box<RawValue>> {
-        serde_json::from_str(json).unwrap()
-    }
-
-    /// The hook checks what the spec says even for a body the generated types did not build.
-    #[test]
-    fn spec_limits_apply_to_any_body() {
-        let table = crate::razorpay::generated::REQUEST_LIMITS;
-        let url = reqwest::Url::parse("https://api.example/v1/orders").unwrap();
-        let check = |op: &str, json: &str| spec_limits(table, op, &url, &body(json));
-        let err = check("create_order", r#"{"amount":100,"currency":"inr"}"#).unwrap_err();
-        assert_eq!(
-            (err.field.as_str(), err.value.as_str()),
-            ("currency", "inr")
-        );
-        assert!(err.reason.contains("^[A-Z]{3}$"), "{}", err.reason);
-        let err = check("create_order", r#"{"amount":"100","currency":"INR"}"#).unwrap_err();
-        assert_eq!(err.field, "amount");
-        // A null note is not a string: refused rather than sent as "null".
-        let err = check("update_order", r#"{"notes":{"k":null}}"#).unwrap_err();
-        assert_eq!(
-            (err.field.as_str(), err.reason.as_str()),
-            ("notes.k", "must be a string")
-        );
-        assert!(check("create_order", r#"{"amount":100,"currency":"INR"}"#).is_ok());
-        // Limits belong to their operation: `fetch_order` has none.
-        assert!(
-            check(
-                "fetch_order",
-                &format!(r#"{{"receipt":"{}"}}"#, "r".repeat(41))
-            )
-            .is_ok()
-        );
-        let url = reqwest::Url::parse("https://api.example/v1/payments?count=abc").unwrap();
-        let err = spec_limits(table, "list_payments", &url, &BTreeMap::new()).unwrap_err();
-        assert_eq!((err.field.as_str(), err.value.as_str()), ("count", "abc"));
     }
 }

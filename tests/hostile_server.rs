@@ -273,6 +273,90 @@ async fn post_without_idempotency_key_is_sent_exactly_once() {
     mock.assert_calls_async(1).await;
 }
 
+async fn create_order(client: &razorpay::Client) -> Result<razorpay::types::Order, Error> {
+    Ok(client
+        .create_order()
+        .body(
+            razorpay::types::CreateOrderRequest::builder()
+                .amount(5000)
+                .currency("INR"),
+        )
+        .send()
+        .await?
+        .into_inner())
+}
+
+/// After a 500, 502 or 504 the order may exist: neither the client nor `is_retryable()` may
+/// suggest sending a create-order without idempotency key again.
+#[tokio::test]
+async fn a_post_without_idempotency_key_that_got_500_502_or_504_is_not_retryable() {
+    for status in [500, 502, 504] {
+        let server = MockServer::start_async().await;
+        let mock = server
+            .mock_async(|when, then| {
+                when.method(POST).path("/orders");
+                then.status(status)
+                    .body(r#"{"error":{"code":"SERVER_ERROR","description":"boom"}}"#);
+            })
+            .await;
+        let err = create_order(&retrying(&server)).await.unwrap_err();
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(status), "{err:?}");
+        assert!(!err.is_retryable(), "{status}: {err:?}");
+        mock.assert_calls_async(1).await;
+    }
+}
+
+/// 429 and 503 say the gateway refused the request before acting on it: any request may be
+/// sent again, a create-order included, by the client and by the caller.
+#[tokio::test]
+async fn a_post_refused_with_429_or_503_is_retried_and_retryable() {
+    for status in [429, 503] {
+        let server = MockServer::start_async().await;
+        let mock = server
+            .mock_async(|when, then| {
+                when.method(POST).path("/orders");
+                then.status(status)
+                    .header("retry-after", "0")
+                    .body(r#"{"error":{"code":"BAD_REQUEST_ERROR","description":"try later"}}"#);
+            })
+            .await;
+        let err = create_order(&retrying(&server)).await.unwrap_err();
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(status), "{err:?}");
+        assert!(err.is_retryable(), "{status}: {err:?}");
+        mock.assert_calls_async(3).await;
+    }
+}
+
+/// Without retries in the client, the error still says whether the caller may repeat: a GET or
+/// a refund with its key may be repeated after a 500, a create-order may not.
+#[tokio::test]
+async fn is_retryable_after_a_500_depends_on_the_request() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(500)
+                .body(r#"{"error":{"code":"SERVER_ERROR","description":"boom"}}"#);
+        })
+        .await;
+    let client = common::razorpay(&server);
+    let get = fetch(&client).await.unwrap_err();
+    assert!(matches!(get, Error::Razorpay { .. }), "{get:?}");
+    assert!(get.is_retryable(), "{get:?}");
+    let refund: Error = client
+        .refund_payment()
+        .payment_id("pay_1")
+        .x_refund_idempotency("order42-refund-1")
+        .body(razorpay::types::RefundPaymentRequest::builder())
+        .send()
+        .await
+        .unwrap_err()
+        .into();
+    assert!(refund.is_retryable(), "{refund:?}");
+    let create = create_order(&client).await.unwrap_err();
+    assert!(!create.is_retryable(), "{create:?}");
+}
+
 #[tokio::test]
 async fn rate_limited_get_is_retried() {
     let server = MockServer::start_async().await;

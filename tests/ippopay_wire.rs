@@ -228,7 +228,9 @@ async fn success_false_with_http_200_is_an_error() {
         .unwrap_err()
         .into();
     match &err {
-        Error::Ippopay { status, message } => {
+        Error::Ippopay {
+            status, message, ..
+        } => {
             assert_eq!(status.as_u16(), 200);
             assert_eq!(message, "Refund already initiated");
         }
@@ -261,5 +263,30 @@ async fn unauthorized_and_server_errors_carry_status_and_message() {
         );
         assert_eq!(err.is_auth(), status == 401);
         assert_eq!(err.is_retryable(), status == 500);
+    }
+}
+
+/// A 500 on a create-order (a POST with no idempotency key) may have created the order: the
+/// error must not invite the caller to send it again. A 503 was refused before acting.
+#[tokio::test]
+async fn a_failed_create_order_is_retryable_only_when_refused_before_acting() {
+    for (status, retryable) in [(500, false), (502, false), (503, true)] {
+        let server = MockServer::start_async().await;
+        server
+            .mock_async(|when, then| {
+                when.method(POST).path("/order/create");
+                then.status(status)
+                    .json_body(json!({"success": false, "message": "Something went wrong"}));
+            })
+            .await;
+        let err: Error = common::ippopay(&server)
+            .create_order()
+            .body(types::CreateOrderRequest::builder().amount(rupees("10.00")))
+            .send()
+            .await
+            .unwrap_err()
+            .into();
+        assert!(matches!(err, Error::Ippopay { .. }), "{err:?}");
+        assert_eq!(err.is_retryable(), retryable, "{status}: {err:?}");
     }
 }

@@ -217,9 +217,10 @@ async fn empty_ippopay_order_id() {
     assert_eq!(field, "order_id");
 }
 
+/// The key's length and pattern come from the spec's header parameter (`REQUEST_LIMITS`).
 #[tokio::test]
 async fn malformed_idempotency_key() {
-    let (field, value, _) = refused(|s| async move {
+    let (field, value, reason) = refused(|s| async move {
         let result = async {
             common::razorpay(&s)
                 .refund_payment()
@@ -238,6 +239,7 @@ async fn malformed_idempotency_key() {
         (field.as_str(), value.as_str()),
         ("X-Refund-Idempotency", "has space!")
     );
+    assert!(reason.contains("^[A-Za-z0-9_-]+$"), "{reason}");
 }
 
 /// Runs `call` (a create_order with `body`) and returns what it was refused for.

@@ -46,12 +46,19 @@ pub const APIS: &[Api] = &[
         replacements: &[
             ("Notes", "crate::razorpay::Notes"),
             ("NotesInput", "crate::razorpay::Notes"),
+            // Checked by the pre-request hook from `REQUEST_LIMITS`, whose error names the
+            // header and the value; a generated newtype would refuse it in the builder, where
+            // progenitor drops both.
+            ("RefundIdempotencyKey", "::std::string::String"),
         ],
     },
     Api {
         name: "ippopay",
         spec: "openapi/ippopay.yaml",
-        replacements: &[("Rupees", "crate::ippopay::Rupees")],
+        replacements: &[
+            ("Rupees", "crate::ippopay::Rupees"),
+            ("RupeesAmount", "crate::ippopay::Rupees"),
+        ],
     },
 ];
 
@@ -149,7 +156,10 @@ pub fn generate_from(
         .map_err(|e| fail(vec![format!("generated code: {e}")]))?;
     path_params::inject(&mut file, &path_params::collect(spec))
         .map_err(|e| fail(vec![format!("generated code: {e}")]))?;
+    file.items
+        .push(default_base_url(spec).map_err(|problem| fail(vec![problem]))?);
     file.items.push(operation_paths(spec));
+    file.items.push(idempotency_keys(spec));
     file.items.push(request_limits(spec));
     Ok(prettyplease::unparse(&file))
 }
@@ -167,31 +177,81 @@ fn operation_paths(spec: &openapiv3::OpenAPI) -> syn::Item {
     }
 }
 
-/// `REQUEST_LIMITS`: the limits the spec puts on request fields (top-level body properties and
-/// query parameters), so that the pre-request check (`crate::validate`) enforces what the spec
-/// says and keeps no copy of its own.
+/// `DEFAULT_BASE_URL`: the spec's first server, where a client sends requests unless told
+/// otherwise.
+fn default_base_url(spec: &openapiv3::OpenAPI) -> Result<syn::Item, String> {
+    let url = spec
+        .servers
+        .first()
+        .map(|server| server.url.trim_end_matches('/'))
+        .ok_or("servers: the first server is the default base URL; the spec lists none")?;
+    Ok(syn::parse_quote! {
+        /// The API root the spec names first (`servers[0].url`): a client's default base URL.
+        pub const DEFAULT_BASE_URL: &str = #url;
+    })
+}
+
+/// An operation's parameters, with `$ref`s to `components/parameters` resolved.
+fn parameters<'a>(
+    spec: &'a openapiv3::OpenAPI,
+    op: &'a openapiv3::Operation,
+) -> impl Iterator<Item = &'a openapiv3::Parameter> {
+    op.parameters
+        .iter()
+        .filter_map(|parameter| match parameter {
+            openapiv3::ReferenceOr::Item(parameter) => Some(parameter),
+            openapiv3::ReferenceOr::Reference { reference } => reference
+                .strip_prefix("#/components/parameters/")
+                .and_then(|name| spec.components.as_ref()?.parameters.get(name))
+                .and_then(openapiv3::ReferenceOr::as_item),
+        })
+}
+
+/// `IDEMPOTENCY_KEYS`: each operation that takes an idempotency key and the header that carries
+/// it (a header parameter marked `x-idempotency-key: true`, see `openapi/README.md`). The
+/// transport gives such a request one key for all its attempts and only then repeats it.
+fn idempotency_keys(spec: &openapiv3::OpenAPI) -> syn::Item {
+    let mut rows = Vec::new();
+    for (_, _, op) in spec.operations() {
+        let Some(operation) = op.operation_id.as_deref() else {
+            continue;
+        };
+        for parameter in parameters(spec, op) {
+            if let openapiv3::Parameter::Header { parameter_data, .. } = parameter
+                && parameter_data.extensions.get("x-idempotency-key")
+                    == Some(&serde_json::Value::Bool(true))
+            {
+                let header = &parameter_data.name;
+                rows.push(quote!((#operation, #header)));
+            }
+        }
+    }
+    syn::parse_quote! {
+        /// Operations that take an idempotency key, and the header that carries it, as in the spec.
+        pub const IDEMPOTENCY_KEYS: &[(&str, &str)] = &[#(#rows),*];
+    }
+}
+
+/// `REQUEST_LIMITS`: the limits the spec puts on request fields (top-level body properties,
+/// query and header parameters), so that the pre-request check (`crate::validate`) enforces
+/// what the spec says and keeps no copy of its own.
 fn request_limits(spec: &openapiv3::OpenAPI) -> syn::Item {
     let mut rows = Vec::new();
     for (_, _, op) in spec.operations() {
         let Some(operation) = op.operation_id.as_deref() else {
             continue;
         };
-        for parameter in &op.parameters {
-            let parameter = match parameter {
-                openapiv3::ReferenceOr::Item(parameter) => Some(parameter),
-                openapiv3::ReferenceOr::Reference { reference } => reference
-                    .strip_prefix("#/components/parameters/")
-                    .and_then(|name| spec.components.as_ref()?.parameters.get(name))
-                    .and_then(openapiv3::ReferenceOr::as_item),
-            };
-            let Some(openapiv3::Parameter::Query { parameter_data, .. }) = parameter else {
-                continue;
+        for parameter in parameters(spec, op) {
+            let (location, parameter_data) = match parameter {
+                openapiv3::Parameter::Query { parameter_data, .. } => ("query", parameter_data),
+                openapiv3::Parameter::Header { parameter_data, .. } => ("header", parameter_data),
+                _ => continue,
             };
             if let openapiv3::ParameterSchemaOrContent::Schema(schema) = &parameter_data.format
                 && let Some(schema) = resolve(spec, schema)
                 && let Some(limits) = limits_of(spec, schema)
             {
-                rows.push(row(operation, "query", &parameter_data.name, &limits));
+                rows.push(row(operation, location, &parameter_data.name, &limits));
             }
         }
         // Request bodies are written inline in paygate's specs.
@@ -212,7 +272,9 @@ fn request_limits(spec: &openapiv3::OpenAPI) -> syn::Item {
         };
         if let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) = &schema.schema_kind {
             for (name, property) in &object.properties {
-                if let Some(limits) = resolve_boxed(spec, property).and_then(|p| limits_of(spec, p))
+                if let Some(limits) = resolve_boxed(spec, property)
+                    .map(|p| through_all_of(spec, p))
+                    .and_then(|p| limits_of(spec, p))
                 {
                     rows.push(row(operation, "body", name, &limits));
                 }
@@ -230,6 +292,8 @@ fn request_limits(spec: &openapiv3::OpenAPI) -> syn::Item {
 struct Limits {
     minimum: Option<i64>,
     maximum: Option<i64>,
+    decimal: Option<DecimalLimits>,
+    min_length: Option<usize>,
     max_length: Option<usize>,
     pattern: Option<String>,
     max_properties: Option<usize>,
@@ -249,7 +313,24 @@ fn limits_of(spec: &openapiv3::OpenAPI, schema: &openapiv3::Schema) -> Option<Li
                 .maximum
                 .map(|m| m - i64::from(integer.exclusive_maximum));
         }
+        SchemaKind::Type(Type::Number(number)) => {
+            // Decimal text, so that the check compares exact decimals (0.01 is not a binary
+            // fraction); `f64`'s `Display` is the shortest text that reads back the same.
+            let text = |n: f64| n.to_string();
+            let decimal = DecimalLimits {
+                minimum: number.minimum.map(text),
+                exclusive_minimum: number.exclusive_minimum,
+                maximum: number.maximum.map(text),
+                exclusive_maximum: number.exclusive_maximum,
+                multiple_of: number.multiple_of.map(text),
+            };
+            let any = decimal.minimum.is_some()
+                || decimal.maximum.is_some()
+                || decimal.multiple_of.is_some();
+            limits.decimal = any.then_some(decimal);
+        }
         SchemaKind::Type(Type::String(string)) => {
+            limits.min_length = string.min_length;
             limits.max_length = string.max_length;
             limits.pattern = string.pattern.clone();
         }
@@ -275,12 +356,37 @@ fn limits_of(spec: &openapiv3::OpenAPI, schema: &openapiv3::Schema) -> Option<Li
     }
     let any = limits.minimum.is_some()
         || limits.maximum.is_some()
+        || limits.decimal.is_some()
+        || limits.min_length.is_some()
         || limits.max_length.is_some()
         || limits.pattern.is_some()
         || limits.max_properties.is_some()
         || limits.key_max_length.is_some()
         || limits.value_max_length.is_some();
     any.then_some(limits)
+}
+
+/// Limits of a number, as decimal text.
+struct DecimalLimits {
+    minimum: Option<String>,
+    exclusive_minimum: bool,
+    maximum: Option<String>,
+    exclusive_maximum: bool,
+    multiple_of: Option<String>,
+}
+
+/// The schema behind `allOf: [$ref]` with nothing else beside it but annotations (the form a
+/// property uses to add a description to a component); any other schema as it is.
+fn through_all_of<'a>(
+    spec: &'a openapiv3::OpenAPI,
+    schema: &'a openapiv3::Schema,
+) -> &'a openapiv3::Schema {
+    match &schema.schema_kind {
+        openapiv3::SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
+            resolve(spec, &all_of[0]).unwrap_or(schema)
+        }
+        _ => schema,
+    }
 }
 
 fn resolve<'a>(
@@ -319,6 +425,22 @@ fn row(operation: &str, location: &str, field: &str, limits: &Limits) -> proc_ma
     let int = |v: Option<i64>| opt(v.map(proc_macro2::Literal::i64_unsuffixed));
     let size = |v: Option<usize>| opt(v.map(proc_macro2::Literal::usize_unsuffixed));
     let (minimum, maximum) = (int(limits.minimum), int(limits.maximum));
+    let decimal = opt(limits.decimal.as_ref().map(|d| {
+        let minimum = opt(d.minimum.as_deref());
+        let maximum = opt(d.maximum.as_deref());
+        let multiple_of = opt(d.multiple_of.as_deref());
+        let (exclusive_minimum, exclusive_maximum) = (d.exclusive_minimum, d.exclusive_maximum);
+        quote! {
+            crate::validate::DecimalLimits {
+                minimum: #minimum,
+                exclusive_minimum: #exclusive_minimum,
+                maximum: #maximum,
+                exclusive_maximum: #exclusive_maximum,
+                multiple_of: #multiple_of,
+            }
+        }
+    }));
+    let min_length = size(limits.min_length);
     let max_length = size(limits.max_length);
     let pattern = opt(limits.pattern.as_deref());
     let max_properties = size(limits.max_properties);
@@ -331,6 +453,8 @@ fn row(operation: &str, location: &str, field: &str, limits: &Limits) -> proc_ma
             field: #field,
             minimum: #minimum,
             maximum: #maximum,
+            decimal: #decimal,
+            min_length: #min_length,
             max_length: #max_length,
             pattern: #pattern,
             max_properties: #max_properties,
@@ -346,7 +470,7 @@ mod tests {
 
     fn spec(paths: &str, schemas: &str) -> openapiv3::OpenAPI {
         let text = format!(
-            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n{paths}\ncomponents:\n  schemas:\n{schemas}"
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\nservers: [{{url: 'https://api.example/v1/'}}]\npaths:\n{paths}\ncomponents:\n  schemas:\n{schemas}"
         );
         serde_yaml_ng::from_str(&text).expect("test spec parses")
     }
@@ -397,5 +521,42 @@ mod tests {
             ),
             "{err}"
         );
+    }
+
+    #[test]
+    fn base_url_idempotency_keys_and_header_limits_come_from_the_spec() {
+        let spec = spec(
+            "  /things:\n    post:\n      operationId: create_thing\n      parameters:\n        - {name: Idem-Key, in: header, x-idempotency-key: true, schema: {type: string, minLength: 8, pattern: '^[a-z]+$'}}\n        - {name: X-Other, in: header, schema: {type: string}}\n      requestBody: {content: {application/json: {schema: {type: object, properties: {price: {allOf: [{$ref: '#/components/schemas/Price'}], description: d}}}}}}\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/A'}}}}",
+            "    A: {type: object, properties: {a: {type: string}}}\n    Price: {type: number, minimum: 0, exclusiveMinimum: true, multipleOf: 0.01}\n",
+        );
+        let source = generate_from(&APIS[0], Path::new("s.yaml"), &spec).unwrap();
+        let compact: String = source.split_whitespace().collect();
+        assert!(
+            compact.contains(r#"pubconstDEFAULT_BASE_URL:&str="https://api.example/v1";"#),
+            "{source}"
+        );
+        assert!(
+            compact.contains(
+                r#"pubconstIDEMPOTENCY_KEYS:&[(&str,&str)]=&[("create_thing","Idem-Key")];"#
+            ),
+            "{source}"
+        );
+        assert!(
+            compact.contains(r#"location:"header",field:"Idem-Key",minimum:None,maximum:None,decimal:None,min_length:Some(8),max_length:None,pattern:Some("^[a-z]+$")"#),
+            "{source}"
+        );
+        assert!(
+            compact.contains(r#"field:"price",minimum:None,maximum:None,decimal:Some(crate::validate::DecimalLimits{minimum:Some("0"),exclusive_minimum:true,maximum:None,exclusive_maximum:false,multiple_of:Some("0.01"),})"#),
+            "{source}"
+        );
+        assert!(!compact.contains(r#"field:"X-Other""#), "{source}");
+    }
+
+    #[test]
+    fn a_spec_without_a_server_has_no_default_base_url() {
+        let mut spec = spec("  {}", A_AND_B);
+        spec.servers.clear();
+        let err = generate_from(&APIS[0], Path::new("s.yaml"), &spec).unwrap_err();
+        assert!(err.to_string().starts_with("s.yaml: servers:"), "{err}");
     }
 }

@@ -12,7 +12,7 @@ use std::ops::Deref;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 
 use crate::Error;
-use crate::transport::{ClientBuilder, FromParts, Gateway, GatewayId, Transport};
+use crate::transport::{ClientBuilder, FromParts, GatewayId, GatewayProfile, Transport};
 
 pub use rupees::{ParseRupeesError, Rupees};
 
@@ -23,6 +23,17 @@ pub mod generated {
 }
 
 pub use generated::{ResponseValue, builder, types};
+
+/// What the shared core needs to know about Ippopay: all from `openapi/ippopay.yaml` but the
+/// names of the key pair, which are the dashboard's.
+pub(crate) const PROFILE: GatewayProfile = GatewayProfile {
+    name: "ippopay",
+    credential_names: ("public_key", "secret_key"),
+    default_base_url: generated::DEFAULT_BASE_URL,
+    operation_paths: generated::OPERATION_PATHS,
+    request_limits: generated::REQUEST_LIMITS,
+    idempotency_keys: generated::IDEMPOTENCY_KEYS,
+};
 
 /// An Ippopay client: every operation of `openapi/ippopay.yaml` is a method (through `Deref` to
 /// the generated client), e.g. `client.fetch_order().order_id("order_G@nzg3qBq").send()`.
@@ -71,7 +82,7 @@ impl fmt::Debug for Client {
 }
 
 impl FromParts for Client {
-    const GATEWAY: GatewayId = GatewayId(Gateway::Ippopay);
+    const GATEWAY: GatewayId = GatewayId(&PROFILE);
     fn from_parts(base_url: &str, http: reqwest::Client, transport: Transport) -> Self {
         Self {
             inner: generated::Client::new_with_client(base_url, http, transport),
@@ -85,8 +96,7 @@ impl ClientHooks<Transport> for generated::Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        self.inner()
-            .prepare(info.operation_id, generated::OPERATION_PATHS, request)
+        self.inner().prepare(info.operation_id, request)
     }
 
     async fn exec(
@@ -102,11 +112,7 @@ impl ClientHooks<Transport> for generated::Client {
         result: &reqwest::Result<reqwest::Response>,
         _info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        self.inner().check(
-            result,
-            |body| failure(body).is_some(),
-            |body| failure(body).is_some(),
-        )
+        self.inner().check(result, |body| failure(body).is_some())
     }
 }
 
@@ -120,11 +126,48 @@ impl From<progenitor_client::Error<types::ErrorResponse>> for Error {
     fn from(e: progenitor_client::Error<types::ErrorResponse>) -> Self {
         crate::error::from_progenitor(
             e,
-            |status, error| Error::Ippopay {
+            |status, repeatable, error| Error::Ippopay {
                 status,
                 message: error.message.unwrap_or_default(),
+                repeatable,
             },
-            |status, body| failure(body).map(|message| Error::Ippopay { status, message }),
+            |status, repeatable, body| {
+                failure(body).map(|message| Error::Ippopay {
+                    status,
+                    message,
+                    repeatable,
+                })
+            },
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Both request amounts (`RupeesAmount` in the spec) are checked from the spec's limits,
+    /// read as exact decimals from the body's text.
+    #[test]
+    fn request_amounts_follow_the_spec() {
+        let refund = |json: &str| {
+            let url = "https://api.example/v1/order/refund/order_1@x";
+            let mut request = reqwest::Request::new(reqwest::Method::POST, url.parse().unwrap());
+            *request.body_mut() = Some(json.to_owned().into());
+            crate::validate::check(&PROFILE, "refund_order", &request)
+        };
+        let err = refund(r#"{"refund_amt":0.001}"#).unwrap_err();
+        assert_eq!(
+            (err.field.as_str(), err.value.as_str()),
+            ("refund_amt", "0.001")
+        );
+        assert!(err.reason.contains("2 decimal places"), "{}", err.reason);
+        let err = refund(r#"{"refund_amt":"0.00"}"#).unwrap_err();
+        assert_eq!(err.value, "0.00");
+        assert!(err.reason.contains("more than 0"), "{}", err.reason);
+        assert!(refund(r#"{"refund_amt":0.50}"#).is_ok());
+        assert!(refund(r#"{"refund_amt":12345678901234567.10}"#).is_ok());
+        assert!(refund(r#"{"refund_amt":null}"#).is_ok());
+        assert!(refund("{}").is_ok());
     }
 }

@@ -13,7 +13,7 @@ use crate::document::{
 };
 
 /// Keywords that reject values a newer service may send; they belong on requests only.
-const LIMITS: [&str; 9] = [
+const LIMITS: [&str; 10] = [
     "maxLength",
     "minLength",
     "pattern",
@@ -21,6 +21,7 @@ const LIMITS: [&str; 9] = [
     "maximum",
     "exclusiveMinimum",
     "exclusiveMaximum",
+    "multipleOf",
     "minItems",
     "maxItems",
 ];

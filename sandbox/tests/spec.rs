@@ -655,7 +655,7 @@ fn refund_idempotency_header_and_optional_body_follow_the_document() {
     );
     let min = limit(
         RAZORPAY,
-        "/components/parameters/RefundIdempotency/schema/minLength",
+        "/components/schemas/RefundIdempotencyKey/minLength",
     ) as usize;
     let mut headers = json_headers();
     let key = "k".repeat(min);

@@ -139,7 +139,7 @@ pub async fn order(client: &razorpay::Client, amount: i64, capture: Option<bool>
 /// The status and Razorpay error of a failed call.
 pub fn razorpay_error(e: impl Into<Error>) -> (u16, types::ErrorResponseError) {
     match e.into() {
-        Error::Razorpay { status, error } => (status.as_u16(), *error),
+        Error::Razorpay { status, error, .. } => (status.as_u16(), *error),
         other => panic!("expected Razorpay's error body, got {other:?}"),
     }
 }

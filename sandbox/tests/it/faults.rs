@@ -53,7 +53,7 @@ async fn each_fault_reaches_the_client_as_that_failure() {
         .await
         .map_err(paygate::Error::from)
         .unwrap_err();
-    let Error::Razorpay { status, error } = err else {
+    let Error::Razorpay { status, error, .. } = err else {
         panic!("500 carries Razorpay's body: {err:?}");
     };
     assert_eq!(status.as_u16(), 500);

@@ -13,7 +13,9 @@ fn rupees(text: &str) -> Rupees {
 
 fn ippopay_message(e: impl Into<Error>) -> (u16, String) {
     match e.into() {
-        Error::Ippopay { status, message } => (status.as_u16(), message),
+        Error::Ippopay {
+            status, message, ..
+        } => (status.as_u16(), message),
         other => panic!("expected Ippopay's failure envelope, got {other:?}"),
     }
 }

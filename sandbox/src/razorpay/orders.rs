@@ -117,12 +117,7 @@ pub(crate) fn payments_of(store: &Store, order_id: &str) -> rzp::PaymentCollecti
         .filter(|p| p.payment.order_id.as_deref() == Some(order_id))
         .map(|p| p.payment.clone())
         .collect();
-    built(
-        rzp::PaymentCollection::builder()
-            .entity("collection")
-            .count(count(items.len()))
-            .items(items),
-    )
+    super::payments::collection(items)
 }
 
 /// `GET /orders/{order_id}`.

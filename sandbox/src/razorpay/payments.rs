@@ -31,12 +31,17 @@ pub(crate) async fn list(
         .into_iter()
         .cloned()
         .collect();
-    Ok(Json(built(
+    Ok(Json(collection(items)))
+}
+
+/// A page of payments, as every payment list answers.
+pub(crate) fn collection(items: Vec<rzp::Payment>) -> rzp::PaymentCollection {
+    built(
         rzp::PaymentCollection::builder()
             .entity("collection")
             .count(count(items.len()))
             .items(items),
-    )))
+    )
 }
 
 /// `GET /payments/{payment_id}`.

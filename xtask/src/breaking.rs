@@ -9,7 +9,7 @@
 //! objects, array items and `additionalProperties`), anything that makes a request the published
 //! spec allowed invalid: a field or parameter that is newly required, a type that changed or
 //! appeared, an enum that lost values or appeared, `nullable` removed, and a tighter limit
-//! ([`limits`]). Loosening a request breaks nobody.
+//! (`limits`). Loosening a request breaks nobody.
 
 mod limits;
 

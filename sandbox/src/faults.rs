@@ -37,6 +37,9 @@ pub enum FaultKind {
     },
     /// The connection is closed without any response (the request is not processed).
     DropConnection,
+    /// The request is processed, then the connection is closed before the answer: the client
+    /// cannot know whether it took effect, which is what idempotency keys are for.
+    LoseResponse,
 }
 
 /// A fault for the next `count` requests to `gateway` (or to either gateway).
@@ -128,6 +131,7 @@ impl FaultRequest {
                 delay: Duration::from_millis(self.delay_ms.unwrap_or(1_000)),
             },
             "drop_connection" => FaultKind::DropConnection,
+            "lose_response" => FaultKind::LoseResponse,
             other => return Err(("kind", format!("unknown fault kind {other:?}"))),
         };
         if self.count == 0 {

@@ -109,8 +109,9 @@
 //! the key secret), so your verification code runs end to end.
 //!
 //! Injected faults ([`FaultKind`]): 429 with `Retry-After`, 500, a 502 HTML page, an empty
-//! 504, a slow answer, a dropped connection. These are the only answers that are not in the
-//! specs, on purpose.
+//! 504, a slow answer, a dropped connection, and a lost answer (the request took effect, then
+//! the connection closed before the response: what idempotency keys are for). These are the
+//! only answers that are not in the specs, on purpose.
 //!
 //! Webhooks: with a URL and secret set, `payment.authorized`, `payment.captured`,
 //! `payment.failed`, `order.paid`, `refund.created`, `refund.processed` and

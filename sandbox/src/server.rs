@@ -96,7 +96,7 @@ fn gateway_of(path: &str) -> Option<Gateway> {
     }
 }
 
-/// The answer of an injected fault (all but `Slow` and `DropConnection`).
+/// The answer of an injected fault (all but `Slow`, `DropConnection` and `LoseResponse`).
 fn fault_response(kind: &FaultKind, gateway: Gateway) -> Response {
     match kind {
         FaultKind::RateLimited { retry_after_secs } => {
@@ -126,7 +126,7 @@ fn fault_response(kind: &FaultKind, gateway: Gateway) -> Response {
         )
             .into_response(),
         FaultKind::EmptyGatewayTimeout => StatusCode::GATEWAY_TIMEOUT.into_response(),
-        FaultKind::Slow { .. } | FaultKind::DropConnection => {
+        FaultKind::Slow { .. } | FaultKind::DropConnection | FaultKind::LoseResponse => {
             unreachable!("handled before a response is made")
         }
     }
@@ -152,9 +152,11 @@ async fn handle(
 ) -> Result<Response, DropConnection> {
     let fault = gateway_of(request.uri().path())
         .and_then(|gateway| shared.faults().take(gateway).map(|kind| (gateway, kind)));
+    let mut lose_response = false;
     match fault {
         Some((_, FaultKind::DropConnection)) => return Err(DropConnection),
         Some((_, FaultKind::Slow { delay })) => tokio::time::sleep(delay).await,
+        Some((_, FaultKind::LoseResponse)) => lose_response = true,
         Some((gateway, kind)) => return Ok(fault_response(&kind, gateway)),
         None => {}
     }
@@ -162,6 +164,10 @@ async fn handle(
         .oneshot(request.map(Body::new))
         .await
         .unwrap_or_else(|never: Infallible| match never {});
+    if lose_response {
+        // The handler ran and its effects stay; only the answer is lost.
+        return Err(DropConnection);
+    }
     Ok(response)
 }
 

@@ -1,14 +1,16 @@
 //! Injected faults as a client sees them: 429 with Retry-After, 500, an HTML 502, an empty
-//! 504, a slow answer, a dropped connection; and a retrying client getting through them.
+//! 504, a slow answer, a dropped connection, a lost answer; and a retrying client getting
+//! through them, without ever doing a request twice.
 
 use std::time::Duration;
 
+use paygate::razorpay::types;
 use paygate::transport::RetryPolicy;
 use paygate::{Error, TransportKind};
-use paygate_sandbox::{Fault, FaultKind, Gateway};
+use paygate_sandbox::{Fault, FaultKind, Gateway, PayWith};
 use reqwest::Method;
 
-use crate::common::{assert_spec_clean, ippopay, raw, razorpay, sandbox};
+use crate::common::{assert_spec_clean, ippopay, order, raw, razorpay, sandbox};
 
 #[tokio::test]
 async fn each_fault_reaches_the_client_as_that_failure() {
@@ -210,5 +212,87 @@ async fn a_retrying_client_gets_through_transient_faults() {
         .map_err(paygate::Error::from)
         .unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
+    assert_spec_clean(&sb);
+}
+
+/// A client that retries at once, so the tests below see every attempt quickly.
+fn retrying_razorpay(sb: &paygate_sandbox::Sandbox) -> paygate::razorpay::Client {
+    paygate::razorpay::Client::builder(sb.razorpay_key_id(), sb.razorpay_key_secret())
+        .base_url(sb.razorpay_url())
+        .allow_insecure_http()
+        .retry_policy(RetryPolicy {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(1),
+            max_backoff: Duration::from_millis(5),
+        })
+        .build()
+        .unwrap()
+}
+
+/// paygate's retry promise end to end: a refund whose answer was lost after the sandbox made it
+/// is sent again with the same `X-Refund-Idempotency` key, and the sandbox answers with the
+/// first refund instead of making a second.
+#[tokio::test]
+async fn a_refund_whose_answer_was_lost_is_retried_once_and_refunds_once() {
+    let sb = sandbox().await;
+    let client = retrying_razorpay(&sb);
+    let o = order(&client, 10_000, Some(true)).await;
+    let payment_id = sb
+        .pay_razorpay_order(&o.id, PayWith::upi("success@razorpay"))
+        .await
+        .unwrap()
+        .razorpay_payment_id;
+    sb.inject_fault(Fault::new(FaultKind::LoseResponse, 1).for_gateway(Gateway::Razorpay))
+        .await;
+    let refund = client
+        .refund_payment()
+        .payment_id(&payment_id)
+        .body(types::RefundPaymentRequest::builder().amount(Some(2_500)))
+        .send()
+        .await
+        .expect("the second attempt gets the refund the first one made");
+    assert_eq!(refund.amount, 2_500);
+    let refunds = client
+        .list_payment_refunds()
+        .payment_id(&payment_id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refunds.count, 1, "{:?}", refunds.items);
+    assert_eq!(refunds.items[0].id, refund.id);
+    let payment = client
+        .fetch_payment()
+        .payment_id(&payment_id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(payment.amount_refunded, Some(2_500));
+    assert_spec_clean(&sb);
+}
+
+/// The other half of the promise: an order has no idempotency key, so a lost answer is not
+/// retried (that would create a second order) and the error says it is not safe to repeat.
+#[tokio::test]
+async fn an_order_whose_answer_was_lost_is_not_sent_again() {
+    let sb = sandbox().await;
+    let client = retrying_razorpay(&sb);
+    sb.inject_fault(Fault::new(FaultKind::LoseResponse, 1).for_gateway(Gateway::Razorpay))
+        .await;
+    let err = client
+        .create_order()
+        .body(
+            types::CreateOrderRequest::builder()
+                .amount(10_000)
+                .currency("INR")
+                .receipt(Some("lost-1".parse().unwrap())),
+        )
+        .send()
+        .await
+        .map_err(paygate::Error::from)
+        .expect_err("the answer was lost");
+    assert!(!err.is_retryable(), "{err:?}");
+    // The order exists, once: look it up by receipt instead of creating it again.
+    let orders = client.list_orders().receipt("lost-1").send().await.unwrap();
+    assert_eq!(orders.count, 1, "{:?}", orders.items);
     assert_spec_clean(&sb);
 }

@@ -32,70 +32,38 @@ async fn each_fault_reaches_the_client_as_that_failure() {
     let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(body["error"]["code"], "BAD_REQUEST_ERROR");
 
-    sb.inject_fault(Fault::new(
+    let err = next_list_fails(
+        &sb,
+        &client,
         FaultKind::RateLimited {
             retry_after_secs: 1,
         },
-        1,
-    ))
+    )
     .await;
-    let err = client
-        .list_orders()
-        .send()
-        .await
-        .map_err(paygate::Error::from)
-        .unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
     assert!(err.is_retryable());
 
-    sb.inject_fault(Fault::new(FaultKind::ServerError, 1)).await;
-    let err = client
-        .list_orders()
-        .send()
-        .await
-        .map_err(paygate::Error::from)
-        .unwrap_err();
+    let err = next_list_fails(&sb, &client, FaultKind::ServerError).await;
     let Error::Razorpay { status, error, .. } = err else {
         panic!("500 carries Razorpay's body: {err:?}");
     };
     assert_eq!(status.as_u16(), 500);
     assert_eq!(error.code, paygate::razorpay::types::ErrorCode::ServerError);
 
-    sb.inject_fault(Fault::new(FaultKind::HtmlBadGateway, 1))
-        .await;
-    let err = client
-        .list_orders()
-        .send()
-        .await
-        .map_err(paygate::Error::from)
-        .unwrap_err();
+    let err = next_list_fails(&sb, &client, FaultKind::HtmlBadGateway).await;
     let Error::UnexpectedResponse { status, body, .. } = err else {
         panic!("an HTML 502 is not Razorpay's JSON: {err:?}");
     };
     assert_eq!(status.as_u16(), 502);
     assert!(String::from_utf8_lossy(&body).contains("502 Bad Gateway"));
 
-    sb.inject_fault(Fault::new(FaultKind::EmptyGatewayTimeout, 1))
-        .await;
-    let err = client
-        .list_orders()
-        .send()
-        .await
-        .map_err(paygate::Error::from)
-        .unwrap_err();
+    let err = next_list_fails(&sb, &client, FaultKind::EmptyGatewayTimeout).await;
     let Error::UnexpectedResponse { status, body, .. } = err else {
         panic!("an empty 504: {err:?}");
     };
     assert_eq!((status.as_u16(), body.len()), (504, 0));
 
-    sb.inject_fault(Fault::new(FaultKind::DropConnection, 1))
-        .await;
-    let err = client
-        .list_orders()
-        .send()
-        .await
-        .map_err(paygate::Error::from)
-        .unwrap_err();
+    let err = next_list_fails(&sb, &client, FaultKind::DropConnection).await;
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
 
     sb.inject_fault(Fault::new(
@@ -175,16 +143,7 @@ async fn a_fault_counts_requests_and_keeps_to_its_gateway() {
 #[tokio::test]
 async fn a_retrying_client_gets_through_transient_faults() {
     let sb = sandbox().await;
-    let client = paygate::razorpay::Client::builder(sb.razorpay_key_id(), sb.razorpay_key_secret())
-        .base_url(sb.razorpay_url())
-        .allow_insecure_http()
-        .retry_policy(RetryPolicy {
-            max_attempts: 4,
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(5),
-        })
-        .build()
-        .unwrap();
+    let client = retrying_razorpay(&sb, 4);
     sb.inject_fault(Fault::new(
         FaultKind::RateLimited {
             retry_after_secs: 0,
@@ -215,13 +174,31 @@ async fn a_retrying_client_gets_through_transient_faults() {
     assert_spec_clean(&sb);
 }
 
-/// A client that retries at once, so the tests below see every attempt quickly.
-fn retrying_razorpay(sb: &paygate_sandbox::Sandbox) -> paygate::razorpay::Client {
+/// Injects `kind` for one request and returns how the next `list_orders` fails.
+async fn next_list_fails(
+    sb: &paygate_sandbox::Sandbox,
+    client: &paygate::razorpay::Client,
+    kind: FaultKind,
+) -> Error {
+    sb.inject_fault(Fault::new(kind, 1)).await;
+    client
+        .list_orders()
+        .send()
+        .await
+        .map_err(Error::from)
+        .expect_err("the injected fault answers")
+}
+
+/// A client that makes up to `max_attempts` attempts, retrying at once.
+fn retrying_razorpay(
+    sb: &paygate_sandbox::Sandbox,
+    max_attempts: u32,
+) -> paygate::razorpay::Client {
     paygate::razorpay::Client::builder(sb.razorpay_key_id(), sb.razorpay_key_secret())
         .base_url(sb.razorpay_url())
         .allow_insecure_http()
         .retry_policy(RetryPolicy {
-            max_attempts: 3,
+            max_attempts,
             initial_backoff: Duration::from_millis(1),
             max_backoff: Duration::from_millis(5),
         })
@@ -235,7 +212,7 @@ fn retrying_razorpay(sb: &paygate_sandbox::Sandbox) -> paygate::razorpay::Client
 #[tokio::test]
 async fn a_refund_whose_answer_was_lost_is_retried_once_and_refunds_once() {
     let sb = sandbox().await;
-    let client = retrying_razorpay(&sb);
+    let client = retrying_razorpay(&sb, 3);
     let o = order(&client, 10_000, Some(true)).await;
     let payment_id = sb
         .pay_razorpay_order(&o.id, PayWith::upi("success@razorpay"))
@@ -275,7 +252,7 @@ async fn a_refund_whose_answer_was_lost_is_retried_once_and_refunds_once() {
 #[tokio::test]
 async fn an_order_whose_answer_was_lost_is_not_sent_again() {
     let sb = sandbox().await;
-    let client = retrying_razorpay(&sb);
+    let client = retrying_razorpay(&sb, 3);
     sb.inject_fault(Fault::new(FaultKind::LoseResponse, 1).for_gateway(Gateway::Razorpay))
         .await;
     let err = client

@@ -9,24 +9,21 @@ use paygate::ippopay::types as ippo;
 use paygate::razorpay::{Notes, types};
 
 /// Runs `call` against a server that answers everything, and checks it was never reached.
-async fn refused<F, Fut>(call: F) -> (String, String, String)
-where
-    F: FnOnce(MockServer) -> Fut,
-    Fut: std::future::Future<Output = (Result<(), Error>, MockServer)>,
-{
+async fn refused<T, E: Into<Error>>(
+    call: impl AsyncFnOnce(&MockServer) -> Result<T, E>,
+) -> (String, String, String) {
     let server = MockServer::start_async().await;
-    let catch_all_id = server
+    let catch_all = server
         .mock_async(|when, then| {
             when.any_request();
             then.status(200);
         })
-        .await
-        .id;
-    let (result, server) = call(server).await;
-    let err = result.expect_err("the request must be refused");
-    let catch_all = httpmock::Mock::new(catch_all_id, &server);
+        .await;
+    let Err(err) = call(&server).await else {
+        panic!("the request must be refused");
+    };
     assert_eq!(catch_all.calls_async().await, 0, "nothing was sent");
-    match err {
+    match err.into() {
         Error::InvalidRequest {
             field,
             value,
@@ -50,17 +47,14 @@ async fn create_order(
 
 #[tokio::test]
 async fn amount_below_100_paise() {
-    let (field, value, _) = refused(|s| async move {
-        (
-            create_order(
-                &s,
-                types::CreateOrderRequest::builder()
-                    .amount(99)
-                    .currency("INR"),
-            )
-            .await,
+    let (field, value, _) = refused(async |s| {
+        create_order(
             s,
+            types::CreateOrderRequest::builder()
+                .amount(99)
+                .currency("INR"),
         )
+        .await
     })
     .await;
     assert_eq!((field.as_str(), value.as_str()), ("amount", "99"));
@@ -78,18 +72,15 @@ fn receipt_longer_than_40() {
 #[tokio::test]
 async fn more_than_15_notes() {
     let notes: Notes = (0..16).map(|i| (format!("k{i}"), "v")).collect();
-    let (field, value, _) = refused(|s| async move {
-        (
-            create_order(
-                &s,
-                types::CreateOrderRequest::builder()
-                    .amount(100)
-                    .currency("INR")
-                    .notes(Some(notes)),
-            )
-            .await,
+    let (field, value, _) = refused(async |s| {
+        create_order(
             s,
+            types::CreateOrderRequest::builder()
+                .amount(100)
+                .currency("INR")
+                .notes(Some(notes)),
         )
+        .await
     })
     .await;
     assert_eq!((field.as_str(), value.as_str()), ("notes", "16 keys"));
@@ -98,18 +89,13 @@ async fn more_than_15_notes() {
 #[tokio::test]
 async fn note_longer_than_256() {
     let notes = Notes::new().with("address", "x".repeat(257));
-    let (field, value, _) = refused(|s| async move {
-        let result = async {
-            common::razorpay(&s)
-                .update_order()
-                .order_id("order_1")
-                .body(types::UpdateOrderRequest { notes })
-                .send()
-                .await?;
-            Ok(())
-        }
-        .await;
-        (result, s)
+    let (field, value, _) = refused(async |s| {
+        common::razorpay(s)
+            .update_order()
+            .order_id("order_1")
+            .body(types::UpdateOrderRequest { notes })
+            .send()
+            .await
     })
     .await;
     assert_eq!(field, "notes.address");
@@ -118,17 +104,12 @@ async fn note_longer_than_256() {
 
 #[tokio::test]
 async fn count_above_100() {
-    let (field, value, _) = refused(|s| async move {
-        let result = async {
-            common::razorpay(&s)
-                .list_payments()
-                .count(std::num::NonZeroU64::new(101).unwrap())
-                .send()
-                .await?;
-            Ok(())
-        }
-        .await;
-        (result, s)
+    let (field, value, _) = refused(async |s| {
+        common::razorpay(s)
+            .list_payments()
+            .count(std::num::NonZeroU64::new(101).unwrap())
+            .send()
+            .await
     })
     .await;
     assert_eq!((field.as_str(), value.as_str()), ("count", "101"));
@@ -136,22 +117,17 @@ async fn count_above_100() {
 
 #[tokio::test]
 async fn empty_payment_id() {
-    let (field, value, _) = refused(|s| async move {
-        let result = async {
-            common::razorpay(&s)
-                .capture_payment()
-                .payment_id("")
-                .body(
-                    types::CapturePaymentRequest::builder()
-                        .amount(100)
-                        .currency("INR"),
-                )
-                .send()
-                .await?;
-            Ok(())
-        }
-        .await;
-        (result, s)
+    let (field, value, _) = refused(async |s| {
+        common::razorpay(s)
+            .capture_payment()
+            .payment_id("")
+            .body(
+                types::CapturePaymentRequest::builder()
+                    .amount(100)
+                    .currency("INR"),
+            )
+            .send()
+            .await
     })
     .await;
     assert_eq!((field.as_str(), value.as_str()), ("payment_id", ""));
@@ -172,16 +148,14 @@ async fn ippopay_order(server: &MockServer, amount: &str) -> Result<(), Error> {
 #[tokio::test]
 async fn ippopay_amount_must_be_positive() {
     for amount in ["0", "0.00", "-5.00"] {
-        let (field, value, _) =
-            refused(|s| async move { (ippopay_order(&s, amount).await, s) }).await;
+        let (field, value, _) = refused(async |s| ippopay_order(s, amount).await).await;
         assert_eq!((field.as_str(), value.as_str()), ("amount", amount));
     }
 }
 
 #[tokio::test]
 async fn ippopay_amount_has_at_most_two_decimals() {
-    let (field, value, reason) =
-        refused(|s| async move { (ippopay_order(&s, "10.005").await, s) }).await;
+    let (field, value, reason) = refused(async |s| ippopay_order(s, "10.005").await).await;
     assert_eq!((field.as_str(), value.as_str()), ("amount", "10.005"));
     assert!(reason.contains("2 decimal"), "{reason}");
 }
@@ -201,38 +175,22 @@ async fn ippopay_trailing_zeros_are_not_extra_decimals() {
 
 #[tokio::test]
 async fn empty_ippopay_order_id() {
-    let (field, _, _) = refused(|s| async move {
-        let result = async {
-            common::ippopay(&s)
-                .fetch_order()
-                .order_id("")
-                .send()
-                .await?;
-            Ok(())
-        }
-        .await;
-        (result, s)
-    })
-    .await;
+    let (field, _, _) =
+        refused(async |s| common::ippopay(s).fetch_order().order_id("").send().await).await;
     assert_eq!(field, "order_id");
 }
 
 /// The key's length and pattern come from the spec's header parameter (`REQUEST_LIMITS`).
 #[tokio::test]
 async fn malformed_idempotency_key() {
-    let (field, value, reason) = refused(|s| async move {
-        let result = async {
-            common::razorpay(&s)
-                .refund_payment()
-                .payment_id("pay_1")
-                .x_refund_idempotency("has space!")
-                .body(types::RefundPaymentRequest::builder())
-                .send()
-                .await?;
-            Ok(())
-        }
-        .await;
-        (result, s)
+    let (field, value, reason) = refused(async |s| {
+        common::razorpay(s)
+            .refund_payment()
+            .payment_id("pay_1")
+            .x_refund_idempotency("has space!")
+            .body(types::RefundPaymentRequest::builder())
+            .send()
+            .await
     })
     .await;
     assert_eq!(
@@ -244,7 +202,7 @@ async fn malformed_idempotency_key() {
 
 /// Runs `call` (a create_order with `body`) and returns what it was refused for.
 async fn refused_order(body: types::builder::CreateOrderRequest) -> (String, String, String) {
-    refused(|s| async move { (create_order(&s, body).await, s) }).await
+    refused(async |s| create_order(s, body).await).await
 }
 
 #[tokio::test]
@@ -259,40 +217,30 @@ async fn currency_must_be_an_iso_4217_code() {
         assert_eq!(field, "currency", "{currency:?}: {reason}");
         assert!(reason.contains("[A-Z]{3}"), "{currency:?}: {reason}");
     }
-    let (field, _, _) = refused(|s| async move {
-        let result = async {
-            common::razorpay(&s)
-                .capture_payment()
-                .payment_id("pay_1")
-                .body(
-                    types::CapturePaymentRequest::builder()
-                        .amount(100)
-                        .currency("usd"),
-                )
-                .send()
-                .await?;
-            Ok(())
-        }
-        .await;
-        (result, s)
+    let (field, _, _) = refused(async |s| {
+        common::razorpay(s)
+            .capture_payment()
+            .payment_id("pay_1")
+            .body(
+                types::CapturePaymentRequest::builder()
+                    .amount(100)
+                    .currency("usd"),
+            )
+            .send()
+            .await
     })
     .await;
     assert_eq!(field, "currency");
-    let (field, _, _) = refused(|s| async move {
-        let result = async {
-            common::ippopay(&s)
-                .create_order()
-                .body(
-                    ippo::CreateOrderRequest::builder()
-                        .amount("1.00".parse::<paygate::ippopay::Rupees>().unwrap())
-                        .currency("Inr"),
-                )
-                .send()
-                .await?;
-            Ok(())
-        }
-        .await;
-        (result, s)
+    let (field, _, _) = refused(async |s| {
+        common::ippopay(s)
+            .create_order()
+            .body(
+                ippo::CreateOrderRequest::builder()
+                    .amount("1.00".parse::<paygate::ippopay::Rupees>().unwrap())
+                    .currency("Inr"),
+            )
+            .send()
+            .await
     })
     .await;
     assert_eq!(field, "currency");
@@ -323,18 +271,13 @@ async fn amounts_above_the_spec_maximum() {
         (field.as_str(), value.as_str()),
         ("amount", &*i64::MAX.to_string())
     );
-    let (field, value, _) = refused(|s| async move {
-        let result = async {
-            common::razorpay(&s)
-                .refund_payment()
-                .payment_id("pay_1")
-                .body(types::RefundPaymentRequest::builder().amount(Some(MAXIMUM + 1)))
-                .send()
-                .await?;
-            Ok(())
-        }
-        .await;
-        (result, s)
+    let (field, value, _) = refused(async |s| {
+        common::razorpay(s)
+            .refund_payment()
+            .payment_id("pay_1")
+            .body(types::RefundPaymentRequest::builder().amount(Some(MAXIMUM + 1)))
+            .send()
+            .await
     })
     .await;
     assert_eq!(

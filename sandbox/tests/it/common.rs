@@ -38,6 +38,23 @@ pub fn ippopay(sb: &Sandbox) -> ippopay::Client {
         .expect("valid client configuration")
 }
 
+/// The transaction of a paid Ippopay order.
+pub async fn ippopay_transaction(
+    client: &ippopay::Client,
+    order_id: &str,
+) -> ippopay::types::Transaction {
+    client
+        .fetch_order_transaction()
+        .order_id(order_id)
+        .send()
+        .await
+        .expect("the order has a transaction")
+        .into_inner()
+        .data
+        .expect("a transaction response carries data")
+        .transaction
+}
+
 /// A plain HTTP client that never goes through a proxy.
 pub fn http() -> reqwest::Client {
     reqwest::Client::builder()

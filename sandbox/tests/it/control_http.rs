@@ -5,7 +5,9 @@ use paygate::razorpay::{signature, types};
 use reqwest::Method;
 use serde_json::json;
 
-use crate::common::{assert_spec_clean, control, http, order, razorpay, sandbox};
+use crate::common::{
+    assert_spec_clean, control, http, ippopay_transaction, order, razorpay, sandbox,
+};
 
 #[tokio::test]
 async fn pay_clock_faults_webhooks_and_reset_over_http() {
@@ -203,16 +205,7 @@ async fn ippopay_orders_are_paid_over_http_and_the_sandbox_stops() {
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["status"], "success");
     assert_eq!(body["order_id"], order.order_id.as_str());
-    let tx = ippopay
-        .fetch_order_transaction()
-        .order_id(&order.order_id)
-        .send()
-        .await
-        .unwrap()
-        .into_inner()
-        .data
-        .unwrap()
-        .transaction;
+    let tx = ippopay_transaction(&ippopay, &order.order_id).await;
     assert_eq!(tx.trans_id, body["trans_id"].as_str().unwrap());
     assert_spec_clean(&sb);
 

@@ -5,7 +5,7 @@ use paygate::Error;
 use paygate::ippopay::{Rupees, types};
 use reqwest::Method;
 
-use crate::common::{assert_spec_clean, ippopay, ippopay_raw, raw, sandbox};
+use crate::common::{assert_spec_clean, ippopay, ippopay_raw, ippopay_transaction, raw, sandbox};
 
 fn rupees(text: &str) -> Rupees {
     Rupees::try_from(text).unwrap()
@@ -84,16 +84,7 @@ async fn an_order_is_paid_and_refunded_in_exact_rupees() {
     // A failed attempt, then a successful one.
     let failed = sb.pay_ippopay_order(&order.order_id, false).await.unwrap();
     assert_eq!(failed.status, "failed");
-    let tx = client
-        .fetch_order_transaction()
-        .order_id(&order.order_id)
-        .send()
-        .await
-        .unwrap()
-        .into_inner()
-        .data
-        .unwrap()
-        .transaction;
+    let tx = ippopay_transaction(&client, &order.order_id).await;
     assert_eq!(tx.status, types::TransactionStatus::from("failed"));
     let paid = sb.pay_ippopay_order(&order.order_id, true).await.unwrap();
     assert!(paid.trans_id.starts_with("trans_"));
@@ -101,16 +92,7 @@ async fn an_order_is_paid_and_refunded_in_exact_rupees() {
         sb.pay_ippopay_order(&order.order_id, true).await.is_err(),
         "paid once"
     );
-    let tx = client
-        .fetch_order_transaction()
-        .order_id(&order.order_id)
-        .send()
-        .await
-        .unwrap()
-        .into_inner()
-        .data
-        .unwrap()
-        .transaction;
+    let tx = ippopay_transaction(&client, &order.order_id).await;
     assert_eq!(tx.trans_id, paid.trans_id);
     assert_eq!(tx.status, types::TransactionStatus::Success);
     assert_eq!(tx.refund_status, Some(types::RefundStatus::NotRequested));
@@ -156,16 +138,7 @@ async fn an_order_is_paid_and_refunded_in_exact_rupees() {
     let (status, message) = ippopay_message(refund(None).await.unwrap_err());
     assert_eq!(status, 400);
     assert!(message.contains("fully refunded"), "{message}");
-    let tx = client
-        .fetch_order_transaction()
-        .order_id(&order.order_id)
-        .send()
-        .await
-        .unwrap()
-        .into_inner()
-        .data
-        .unwrap()
-        .transaction;
+    let tx = ippopay_transaction(&client, &order.order_id).await;
     assert_eq!(
         tx.refund_status,
         Some(types::RefundStatus::from("refunded"))

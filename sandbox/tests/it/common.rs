@@ -5,7 +5,7 @@ use std::time::Duration;
 use paygate::razorpay::types;
 use paygate::transport::RetryPolicy;
 use paygate::{Error, ippopay, razorpay};
-use paygate_sandbox::Sandbox;
+use paygate_sandbox::{PayWith, Sandbox};
 use reqwest::Method;
 use serde_json::Value;
 
@@ -151,6 +151,20 @@ pub async fn order(client: &razorpay::Client, amount: i64, capture: Option<bool>
         .await
         .expect("the order is created")
         .into_inner()
+}
+
+/// The id of a payment made with UPI `success@razorpay` for a new order of `amount` paise.
+pub async fn paid_payment(
+    sb: &Sandbox,
+    client: &razorpay::Client,
+    amount: i64,
+    capture: Option<bool>,
+) -> String {
+    let order = order(client, amount, capture).await;
+    sb.pay_razorpay_order(&order.id, PayWith::upi("success@razorpay"))
+        .await
+        .expect("the customer pays")
+        .razorpay_payment_id
 }
 
 /// The status and Razorpay error of a failed call.

@@ -4,19 +4,14 @@
 use paygate::razorpay::types;
 use paygate_sandbox::PayWith;
 
-use crate::common::{assert_spec_clean, order, razorpay, razorpay_error, sandbox};
+use crate::common::{assert_spec_clean, order, paid_payment, razorpay, razorpay_error, sandbox};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_hundred_concurrent_partial_refunds_never_exceed_the_capture() {
     let sb = sandbox().await;
     let client = razorpay(&sb);
     // ₹100 captured; 100 refunds of ₹1.50 each: exactly 66 fit (₹99), 34 must be refused.
-    let o = order(&client, 10_000, Some(true)).await;
-    let id = sb
-        .pay_razorpay_order(&o.id, PayWith::upi("success@razorpay"))
-        .await
-        .unwrap()
-        .razorpay_payment_id;
+    let id = paid_payment(&sb, &client, 10_000, Some(true)).await;
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..100 {
         let client = client.clone();
@@ -66,12 +61,7 @@ async fn a_hundred_concurrent_partial_refunds_never_exceed_the_capture() {
 async fn a_repeated_idempotency_key_returns_the_first_refund() {
     let sb = sandbox().await;
     let client = razorpay(&sb);
-    let o = order(&client, 10_000, Some(true)).await;
-    let id = sb
-        .pay_razorpay_order(&o.id, PayWith::upi("success@razorpay"))
-        .await
-        .unwrap()
-        .razorpay_payment_id;
+    let id = paid_payment(&sb, &client, 10_000, Some(true)).await;
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..20 {
         let client = client.clone();

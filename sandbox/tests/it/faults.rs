@@ -7,10 +7,10 @@ use std::time::Duration;
 use paygate::razorpay::types;
 use paygate::transport::RetryPolicy;
 use paygate::{Error, TransportKind};
-use paygate_sandbox::{Fault, FaultKind, Gateway, PayWith};
+use paygate_sandbox::{Fault, FaultKind, Gateway};
 use reqwest::Method;
 
-use crate::common::{assert_spec_clean, ippopay, order, raw, razorpay, sandbox};
+use crate::common::{assert_spec_clean, ippopay, paid_payment, raw, razorpay, sandbox};
 
 #[tokio::test]
 async fn each_fault_reaches_the_client_as_that_failure() {
@@ -213,12 +213,7 @@ fn retrying_razorpay(
 async fn a_refund_whose_answer_was_lost_is_retried_once_and_refunds_once() {
     let sb = sandbox().await;
     let client = retrying_razorpay(&sb, 3);
-    let o = order(&client, 10_000, Some(true)).await;
-    let payment_id = sb
-        .pay_razorpay_order(&o.id, PayWith::upi("success@razorpay"))
-        .await
-        .unwrap()
-        .razorpay_payment_id;
+    let payment_id = paid_payment(&sb, &client, 10_000, Some(true)).await;
     sb.inject_fault(Fault::new(FaultKind::LoseResponse, 1).for_gateway(Gateway::Razorpay))
         .await;
     let refund = client

@@ -8,7 +8,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::common::{
-    assert_spec_clean, order, raw, razorpay, razorpay_error, razorpay_raw, sandbox,
+    assert_spec_clean, order, paid_payment, raw, razorpay, razorpay_error, razorpay_raw, sandbox,
 };
 
 /// `(code, description, field)` of a Razorpay error body.
@@ -282,12 +282,7 @@ async fn capture_only_an_authorized_payment_for_its_amount_and_currency() {
 async fn refunds_never_exceed_what_was_captured() {
     let sb = sandbox().await;
     let client = razorpay(&sb);
-    let o = order(&client, 10_000, Some(true)).await;
-    let id = sb
-        .pay_razorpay_order(&o.id, PayWith::upi("success@razorpay"))
-        .await
-        .unwrap()
-        .razorpay_payment_id;
+    let id = paid_payment(&sb, &client, 10_000, Some(true)).await;
     let refund = |amount: Option<i64>| {
         let client = client.clone();
         let id = id.clone();
@@ -416,12 +411,7 @@ async fn forbidden_input_gets_400_naming_the_field_and_changes_nothing() {
 
     // An idempotency key the spec forbids is refused before anything happens.
     let client = razorpay(&sb);
-    let o = order(&client, 1_000, Some(true)).await;
-    let pay = sb
-        .pay_razorpay_order(&o.id, PayWith::upi("success@razorpay"))
-        .await
-        .unwrap()
-        .razorpay_payment_id;
+    let pay = paid_payment(&sb, &client, 1_000, Some(true)).await;
     let url = format!("{}/payments/{pay}/refund", sb.razorpay_url());
     let response = crate::common::http()
         .post(&url)

@@ -313,12 +313,13 @@ impl Transport {
     /// Progenitor's post hook: every error status, and a success the generated code would
     /// mis-report, is handed back as `UnexpectedResponse`, which keeps status, body and
     /// extensions (whether the request was [`Repeatable`]); [`crate::Error`] decodes the
-    /// gateway's documented error body from there.
+    /// gateway's documented error body from there. A successful JSON body is parsed once here
+    /// and shown to the gateway's `inspect`, which says what, if anything, is wrong with it.
     #[allow(clippy::result_large_err)] // the error type progenitor's post hook must return
     pub(crate) fn check<E>(
         &self,
         result: &reqwest::Result<reqwest::Response>,
-        is_failure_envelope: impl Fn(&[u8]) -> bool,
+        inspect: impl Fn(&serde_json::Value) -> Option<BodyProblem>,
     ) -> Result<(), progenitor_client::Error<E>> {
         let Ok(response) = result else { return Ok(()) };
         let Some(BufferedBody(body)) = response.extensions().get::<BufferedBody>() else {
@@ -329,8 +330,19 @@ impl Transport {
         // A redirect is never followed (the client's policy): payment APIs do not redirect.
         let unexpected = truncated.is_some()
             || !status.is_success()
-            || serde_json::from_slice::<serde::de::IgnoredAny>(body).is_err()
-            || is_failure_envelope(body);
+            || match serde_json::from_slice::<serde_json::Value>(body) {
+                Err(_) => true,
+                Ok(value) => match inspect(&value) {
+                    None => false,
+                    Some(BodyProblem::FailureEnvelope) => true,
+                    Some(BodyProblem::Invalid(source)) => {
+                        return Err(progenitor_client::Error::InvalidResponsePayload(
+                            body.clone(),
+                            source,
+                        ));
+                    }
+                },
+            };
         if !unexpected {
             return Ok(());
         }
@@ -346,6 +358,15 @@ impl Transport {
         }
         Err(progenitor_client::Error::UnexpectedResponse(copy.into()))
     }
+}
+
+/// What a gateway finds wrong with a successful, well-formed JSON body.
+pub(crate) enum BodyProblem {
+    /// The gateway's failure envelope, sent with a 2xx: handed on as an unexpected response so
+    /// the gateway's error mapping reports it.
+    FailureEnvelope,
+    /// A value no documented entity has: reported as [`crate::Error::Decode`].
+    Invalid(serde_json::Error),
 }
 
 /// Marks a response whose body was larger than the limit (which it holds) and was cut there.

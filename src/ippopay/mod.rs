@@ -9,10 +9,14 @@ mod rupees;
 use std::fmt;
 use std::ops::Deref;
 
+use serde::Deserialize as _;
+
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 
 use crate::Error;
-use crate::transport::{ClientBuilder, FromParts, GatewayId, GatewayProfile, Transport};
+use crate::transport::{
+    BodyProblem, ClientBuilder, FromParts, GatewayId, GatewayProfile, Transport,
+};
 
 pub use rupees::{ParseRupeesError, Rupees};
 
@@ -112,14 +116,21 @@ impl ClientHooks<Transport> for generated::Client {
         result: &reqwest::Result<reqwest::Response>,
         _info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        self.inner().check(result, |body| failure(body).is_some())
+        self.inner().check(result, |body| {
+            failure_message(body).map(|_| BodyProblem::FailureEnvelope)
+        })
     }
 }
 
 /// The message of a `{"success": false, "message": ...}` body.
-fn failure(body: &[u8]) -> Option<String> {
-    let envelope: types::ErrorResponse = serde_json::from_slice(body).ok()?;
+fn failure_message(body: &serde_json::Value) -> Option<String> {
+    let envelope = types::ErrorResponse::deserialize(body).ok()?;
     (!envelope.success).then(|| envelope.message.unwrap_or_default())
+}
+
+/// [`failure_message`] of a body not parsed yet.
+fn failure(body: &[u8]) -> Option<String> {
+    failure_message(&serde_json::from_slice(body).ok()?)
 }
 
 impl From<progenitor_client::Error<types::ErrorResponse>> for Error {

@@ -66,31 +66,6 @@ pub(crate) fn negative_amount_error(path: &str, value: i64) -> serde_json::Error
     ))
 }
 
-/// The post-request check: a successful response whose body has a negative amount becomes
-/// [`progenitor_client::Error::InvalidResponsePayload`], which maps to [`crate::Error::Decode`].
-#[allow(clippy::result_large_err)] // the error type progenitor's post hook must return
-pub(crate) fn refuse_negative<E>(
-    result: &reqwest::Result<reqwest::Response>,
-) -> Result<(), progenitor_client::Error<E>> {
-    let Ok(response) = result else { return Ok(()) };
-    if !response.status().is_success() {
-        return Ok(());
-    }
-    let Some(crate::transport::BufferedBody(body)) = response.extensions().get() else {
-        return Ok(());
-    };
-    let Ok(value) = serde_json::from_slice::<Value>(body) else {
-        return Ok(()); // not JSON: the generated decoder reports it
-    };
-    match negative_amount(&value) {
-        Some((path, amount)) => Err(progenitor_client::Error::InvalidResponsePayload(
-            body.clone(),
-            negative_amount_error(&path, amount),
-        )),
-        None => Ok(()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -29,7 +29,9 @@ use std::ops::Deref;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 
 use crate::Error;
-use crate::transport::{ClientBuilder, FromParts, GatewayId, GatewayProfile, Transport};
+use crate::transport::{
+    BodyProblem, ClientBuilder, FromParts, GatewayId, GatewayProfile, Transport,
+};
 
 pub use notes::Notes;
 
@@ -126,8 +128,12 @@ impl ClientHooks<Transport> for generated::Client {
         result: &reqwest::Result<reqwest::Response>,
         _info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        self.inner().check(result, |_| false)?;
-        amounts::refuse_negative(result)
+        self.inner().check(result, |body| {
+            let (path, amount) = amounts::negative_amount(body)?;
+            Some(BodyProblem::Invalid(amounts::negative_amount_error(
+                &path, amount,
+            )))
+        })
     }
 }
 

@@ -1,7 +1,7 @@
 //! Requests and responses checked against an OpenAPI 3.0 document.
 //!
 //! [`SpecValidator::from_yaml`] reads one of paygate's OpenAPI documents, converts every schema
-//! an operation uses to JSON Schema draft 2020-12 (see `schema.rs` for how each OpenAPI 3.0
+//! an operation uses to JSON Schema draft 2020-12 (see `paygate-openapi-schema` for how each OpenAPI 3.0
 //! keyword is translated) and compiles all validators up front, so a broken document fails at
 //! start. Per request, [`SpecValidator::route`] finds the operation,
 //! [`SpecValidator::validate_request`] checks parameters and body, and
@@ -11,7 +11,11 @@
 //! Nothing here knows a gateway: fields, limits and operations all come from the document.
 
 mod path;
-mod schema;
+
+/// The document could not be used: not OpenAPI 3.0, a broken `$ref`, a schema JSON Schema
+/// cannot express, or a construct this validator does not support.
+pub use paygate_openapi_schema::SpecError;
+use paygate_openapi_schema::{Compiler, Direction};
 
 use std::collections::HashMap;
 use std::fmt;
@@ -23,27 +27,6 @@ use jsonschema::{ValidationError, Validator};
 use serde_json::Value;
 
 use path::PathTemplate;
-use schema::{Compiler, Direction};
-
-/// The document could not be used: not OpenAPI 3.0, a broken `$ref`, a schema JSON Schema
-/// cannot express, or a construct this validator does not support.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{at}: {message}")]
-pub struct SpecError {
-    /// Where in the document (dotted path, e.g. `paths./orders.post.requestBody`).
-    pub at: String,
-    /// What is wrong there.
-    pub message: String,
-}
-
-impl SpecError {
-    pub(crate) fn new(at: &str, message: impl Into<String>) -> Self {
-        SpecError {
-            at: at.to_owned(),
-            message: message.into(),
-        }
-    }
-}
 
 /// A request or response the document forbids.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

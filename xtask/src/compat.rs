@@ -84,7 +84,11 @@ impl<'a> ResponseWalk<'a> {
                     ));
                 }
             }
-            if let Some(values) = schema.get("enum") {
+            // `{nullable: true, enum: [null]}` is the null schema (`NullValue`), not a set of
+            // values the service could extend.
+            let null_only = schema.get("nullable") == Some(&Value::Bool(true))
+                && schema.get("enum") == Some(&serde_json::json!([null]));
+            if let Some(values) = schema.get("enum").filter(|_| !null_only) {
                 problems.push((at.to_owned(), format!("closed enum {values} in a response schema; use an open enum (see openapi/README.md)")));
             }
         });

@@ -1,71 +1,21 @@
 //! Check 3: every example (media-type, parameter, header and schema examples) validates against
 //! its schema with a real JSON Schema validator.
 //!
-//! An OpenAPI 3.0 schema becomes JSON Schema draft 4 (whose `$ref`, `exclusiveMinimum` and
-//! `format` rules are the ones OpenAPI 3.0 adopted) by [`to_json_schema`]:
-//! - `nullable: true` allows `null` for the whole schema: the schema becomes
-//!   `anyOf: [{type: 'null'}, <schema without nullable>]`. This is how the project's nullable
-//!   open-enum reference (`nullable: true` + `allOf: [$ref]`) is meant, and what generators
-//!   (paygate's included) do with it;
-//! - `#/components/schemas/X` becomes `#/definitions/X`, the converted component schemas;
-//! - OpenAPI-only keywords (`example`, `discriminator`, `readOnly`, `x-...`) are dropped, and
-//!   siblings of a `$ref` are ignored as OpenAPI 3.0 says.
-//!
-//! Formats JSON Schema knows (`date-time`, `email`, `uri`, ...) are asserted; OpenAPI's own
-//! (`int64`, `decimal`, ...) are ignored.
+//! Schemas are read with strict OpenAPI 3.0.3 semantics, by the same conversion to JSON Schema
+//! the sandbox validates with (`paygate-openapi-schema`): `nullable` admits `null` only beside
+//! `type`, siblings of a `$ref` are ignored, and formats JSON Schema knows (`date-time`,
+//! `email`, `uri`, ...) are asserted while OpenAPI's own (`int64`, `decimal`, ...) are not. An
+//! example another language's validator would reject fails here too.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
-use jsonschema::{Draft, Validator};
-use serde_json::{Map, Value, json};
+use jsonschema::Validator;
+use paygate_openapi_schema::{Compiler, Direction};
+use serde_json::Value;
 
 use crate::document::{Document, Problem, child, each_schema, entries, holders, resolve};
 use crate::structure;
-
-/// Converts one OpenAPI 3.0 schema object to JSON Schema draft 4 (see the module docs).
-pub fn to_json_schema(schema: &Value) -> Value {
-    let Value::Object(map) = schema else {
-        return schema.clone();
-    };
-    if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
-        let reference = match reference.strip_prefix("#/components/schemas/") {
-            Some(rest) => format!("#/definitions/{rest}"),
-            None => reference.to_owned(),
-        };
-        return json!({ "$ref": reference });
-    }
-    let mut out = Map::new();
-    for (key, value) in map {
-        let converted = match key.as_str() {
-            "nullable" | "example" | "discriminator" | "xml" | "externalDocs" | "deprecated"
-            | "readOnly" | "writeOnly" => continue,
-            k if k.starts_with("x-") => continue,
-            "properties" => Value::Object(
-                value
-                    .as_object()
-                    .into_iter()
-                    .flatten()
-                    .map(|(name, s)| (name.clone(), to_json_schema(s)))
-                    .collect(),
-            ),
-            "items" | "not" | "additionalProperties" => to_json_schema(value),
-            "allOf" | "anyOf" | "oneOf" => Value::Array(
-                value
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .map(to_json_schema)
-                    .collect(),
-            ),
-            _ => value.clone(),
-        };
-        out.insert(key.clone(), converted);
-    }
-    if map.get("nullable") == Some(&Value::Bool(true)) {
-        return json!({ "anyOf": [{ "type": "null" }, out] });
-    }
-    Value::Object(out)
-}
 
 /// One example to validate: where it is, its schema and its value.
 struct Example<'a> {
@@ -77,9 +27,6 @@ struct Example<'a> {
 
 pub fn check(doc: &Document) -> Vec<Problem> {
     let json = &doc.json;
-    let definitions: Map<String, Value> = entries(json.pointer("/components/schemas"))
-        .map(|(name, s)| (name.to_owned(), to_json_schema(s)))
-        .collect();
 
     let mut examples = Vec::new();
     let mut schema_roots: Vec<(String, &Value)> = entries(json.pointer("/components/schemas"))
@@ -126,18 +73,36 @@ pub fn check(doc: &Document) -> Vec<Problem> {
 
     let mut problems = Vec::new();
     let refs_resolve = structure::broken_refs(doc).is_empty();
-    let mut validators: BTreeMap<String, Option<Validator>> = BTreeMap::new();
+    let mut compiler = match Compiler::new(json) {
+        Ok(compiler) => compiler,
+        // A broken $ref is the structure check's to report.
+        Err(_) if !refs_resolve => return problems,
+        Err(e) => {
+            problems.push(doc.problem("components.schemas", e.to_string()));
+            return problems;
+        }
+    };
+    let mut validators: BTreeMap<String, Option<Arc<Validator>>> = BTreeMap::new();
     for example in examples {
+        // What a client sends is read as a request (`readOnly` properties not required).
+        let direction = if example.at.contains(".requestBody") || example.at.contains(".parameters")
+        {
+            Direction::Request
+        } else {
+            Direction::Response
+        };
         let validator = validators
-            .entry(example.schema_at.clone())
-            .or_insert_with(|| match validator(&definitions, example.schema) {
-                Ok(v) => Some(v),
-                // A broken $ref is the structure check's to report.
-                Err(_) if !refs_resolve => None,
-                Err(e) => {
-                    let message = format!("not a valid JSON Schema: {e}");
-                    problems.push(doc.problem(&example.schema_at, message));
-                    None
+            .entry(format!("{direction:?} {}", example.schema_at))
+            .or_insert_with(|| {
+                match compiler.compile(example.schema, direction, &example.schema_at) {
+                    Ok(v) => Some(v),
+                    // A broken $ref is the structure check's to report.
+                    Err(_) if !refs_resolve => None,
+                    Err(e) => {
+                        let message = format!("not a valid JSON Schema: {e}");
+                        problems.push(doc.problem(&example.schema_at, message));
+                        None
+                    }
                 }
             });
         let Some(validator) = validator else { continue };
@@ -164,17 +129,4 @@ pub fn check(doc: &Document) -> Vec<Problem> {
         }
     }
     problems
-}
-
-/// A draft 4 validator for `schema`, whose `$ref`s point into `definitions`.
-fn validator(definitions: &Map<String, Value>, schema: &Value) -> Result<Validator, String> {
-    let root = json!({
-        "definitions": definitions,
-        "allOf": [to_json_schema(schema)],
-    });
-    jsonschema::options()
-        .with_draft(Draft::Draft4)
-        .should_validate_formats(true)
-        .build(&root)
-        .map_err(|e| e.to_string())
 }

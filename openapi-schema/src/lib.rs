@@ -1,9 +1,14 @@
-//! OpenAPI 3.0 Schema Objects to JSON Schema draft 2020-12, and compiled validators.
+//! OpenAPI 3.0 Schema Objects to JSON Schema draft 2020-12, and compiled validators: the one
+//! reading of paygate's specs that the sandbox, `cargo xtask spec-check` and paygate's tests
+//! share, so all of them accept exactly what other languages' OpenAPI 3.0 tools accept.
 //!
 //! The conversion follows what OpenAPI 3.0.3 says each keyword means:
-//! - `nullable: true` also admits `null`. A plain `type` becomes `type: [T, "null"]`; anything
-//!   else (an `enum`, `allOf: [$ref]` as `openapi/README.md` prescribes for nullable open enums,
-//!   no `type` at all) becomes `anyOf: [{type: "null"}, <schema>]`.
+//! - `nullable: true` admits `null` only beside `type` (OpenAPI 3.0.3: it "adds `null` to the
+//!   allowed types specified by the `type` keyword, only if `type` is explicitly defined within
+//!   the same Schema Object"): `type: T` becomes `type: [T, "null"]`. Every other keyword keeps
+//!   its meaning and may still refuse `null` (an `enum` without `null`, an `allOf: [$ref]`);
+//!   without `type`, `nullable` changes nothing. This is the strict reading other languages'
+//!   tools apply, so the sandbox never accepts what they would reject.
 //! - `$ref: '#/components/schemas/X'` points into `$defs/X` of the same root; siblings of a
 //!   `$ref` are ignored, as OpenAPI 3.0 says. Any other reference is a [`SpecError`].
 //! - Boolean `exclusiveMinimum`/`exclusiveMaximum` (draft 4 style) become the numeric form.
@@ -21,19 +26,40 @@ use std::sync::Arc;
 use jsonschema::{Draft, Validator};
 use serde_json::{Map, Value, json};
 
-use super::SpecError;
+/// A schema could not be converted or compiled: a broken `$ref`, a schema JSON Schema cannot
+/// express, or a construct this conversion does not support.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{at}: {message}")]
+pub struct SpecError {
+    /// Where in the document (dotted path, e.g. `paths./orders.post.requestBody`).
+    pub at: String,
+    /// What is wrong there.
+    pub message: String,
+}
+
+impl SpecError {
+    /// A problem `message` at `at`.
+    pub fn new(at: &str, message: impl Into<String>) -> Self {
+        SpecError {
+            at: at.to_owned(),
+            message: message.into(),
+        }
+    }
+}
 
 /// Which side of the exchange a schema checks; decides `readOnly`/`writeOnly`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Direction {
+pub enum Direction {
+    /// What a client sends: `readOnly` properties are not required.
     Request,
+    /// What a server answers: `writeOnly` properties are not required.
     Response,
 }
 
 const COMPONENT_SCHEMAS: &str = "#/components/schemas/";
 
 /// Builds validators for schemas of one document, sharing identical ones.
-pub(crate) struct Compiler<'a> {
+pub struct Compiler<'a> {
     doc: &'a Value,
     request_defs: Value,
     response_defs: Value,
@@ -41,7 +67,8 @@ pub(crate) struct Compiler<'a> {
 }
 
 impl<'a> Compiler<'a> {
-    pub(crate) fn new(doc: &'a Value) -> Result<Self, SpecError> {
+    /// Converts `doc`'s component schemas once, for both directions.
+    pub fn new(doc: &'a Value) -> Result<Self, SpecError> {
         let components = doc.pointer("/components/schemas");
         let defs = |direction| -> Result<Value, SpecError> {
             let mut out = Map::new();
@@ -62,7 +89,7 @@ impl<'a> Compiler<'a> {
     }
 
     /// A validator for the OpenAPI schema `schema` found at `at` (for error messages).
-    pub(crate) fn compile(
+    pub fn compile(
         &mut self,
         schema: &Value,
         direction: Direction,
@@ -95,7 +122,7 @@ impl<'a> Compiler<'a> {
 }
 
 /// Converts one OpenAPI 3.0 Schema Object (see the module docs).
-pub(crate) fn convert(
+pub fn convert(
     doc: &Value,
     schema: &Value,
     direction: Direction,
@@ -202,17 +229,11 @@ pub(crate) fn convert(
         }
     }
 
-    if map.get("nullable") == Some(&Value::Bool(true)) {
-        let plain_type = ["enum", "const", "allOf", "anyOf", "oneOf", "not"]
-            .iter()
-            .all(|k| !out.contains_key(*k));
-        match out.get("type").and_then(Value::as_str) {
-            Some(ty) if plain_type => {
-                let ty = ty.to_owned();
-                out.insert("type".to_owned(), json!([ty, "null"]));
-            }
-            _ => return Ok(json!({ "anyOf": [{ "type": "null" }, Value::Object(out)] })),
-        }
+    if map.get("nullable") == Some(&Value::Bool(true))
+        && let Some(ty) = out.get("type").and_then(Value::as_str)
+    {
+        let ty = ty.to_owned();
+        out.insert("type".to_owned(), json!([ty, "null"]));
     }
     Ok(Value::Object(out))
 }
@@ -280,9 +301,23 @@ mod tests {
     }
 
     #[test]
-    fn nullable_beside_all_of_ref_admits_null_and_open_values() {
+    fn nullable_without_type_does_not_admit_null() {
         let v = validator(
             json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/Status"}]}),
+            Direction::Response,
+        );
+        assert!(!v.is_valid(&json!(null)));
+        assert!(v.is_valid(&json!("a")));
+        assert!(v.is_valid(&json!("new_value")));
+    }
+
+    #[test]
+    fn a_reference_or_the_null_schema_admits_null_and_open_values() {
+        let v = validator(
+            json!({"anyOf": [
+                {"$ref": "#/components/schemas/Status"},
+                {"type": "string", "nullable": true, "enum": [null]},
+            ]}),
             Direction::Response,
         );
         assert!(v.is_valid(&json!(null)));
@@ -292,14 +327,19 @@ mod tests {
     }
 
     #[test]
-    fn nullable_enum_admits_null() {
-        let v = validator(
+    fn nullable_enum_admits_null_only_when_listed() {
+        let closed = validator(
             json!({"type": "string", "enum": ["x"], "nullable": true}),
             Direction::Request,
         );
-        assert!(v.is_valid(&json!(null)));
-        assert!(v.is_valid(&json!("x")));
-        assert!(!v.is_valid(&json!("y")));
+        assert!(!closed.is_valid(&json!(null)));
+        assert!(closed.is_valid(&json!("x")));
+        assert!(!closed.is_valid(&json!("y")));
+        let listed = validator(
+            json!({"type": "string", "enum": ["x", null], "nullable": true}),
+            Direction::Request,
+        );
+        assert!(listed.is_valid(&json!(null)));
     }
 
     #[test]

@@ -49,6 +49,36 @@ pub fn check(spec: &OpenAPI) -> Vec<String> {
     problems
 }
 
+/// Every `$ref` that points to nothing in `spec`, one line each (progenitor panics on them).
+pub fn broken_refs(spec: &OpenAPI) -> Vec<String> {
+    let Ok(doc) = serde_json::to_value(spec) else {
+        return Vec::new();
+    };
+    let mut problems = Vec::new();
+    find_broken_refs(&doc, &doc, &mut problems);
+    problems.sort();
+    problems.dedup();
+    problems
+}
+
+fn find_broken_refs(doc: &serde_json::Value, value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if let Some(reference) = map.get("$ref").and_then(serde_json::Value::as_str) {
+                let resolves = reference
+                    .strip_prefix('#')
+                    .is_some_and(|pointer| doc.pointer(pointer).is_some());
+                if !resolves {
+                    out.push(format!("`$ref: {reference}` points to nothing"));
+                }
+            }
+            map.values().for_each(|v| find_broken_refs(doc, v, out));
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| find_broken_refs(doc, v, out)),
+        _ => {}
+    }
+}
+
 /// 2 for 2xx, 4 for 4xx, and so on.
 pub fn status_class(status: &StatusCode) -> u16 {
     match status {

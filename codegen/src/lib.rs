@@ -10,6 +10,8 @@
 //!   the endpoint (`..`, `.`, blank), while its raw value is still known.
 
 pub mod compat;
+pub mod headers;
+pub mod nullable;
 pub mod open_enum;
 pub mod path_params;
 
@@ -110,10 +112,13 @@ pub fn generate_from(
         spec: path.to_owned(),
         problems,
     };
-    let problems = compat::check(spec);
+    let mut problems = compat::broken_refs(spec);
+    problems.extend(compat::check(spec));
     if !problems.is_empty() {
         return Err(fail(problems));
     }
+    let lowered = nullable::lower(spec).map_err(|problem| fail(vec![problem]))?;
+    let spec = &lowered;
     let open_enums = open_enum::collect(spec).map_err(fail)?;
 
     let mut settings = GenerationSettings::default();
@@ -139,7 +144,12 @@ pub fn generate_from(
     // Progenitor reports most problems as errors but still asserts on some; turn a panic into
     // an error that at least names the spec (the compat checks above name the operation for
     // every assert known to us).
-    let tokens = std::panic::catch_unwind(|| Generator::new(&settings).generate_tokens(spec))
+    // The default hook would print the panic and a backtrace before our one-line message.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let generated = std::panic::catch_unwind(|| Generator::new(&settings).generate_tokens(spec));
+    std::panic::set_hook(hook);
+    let tokens = generated
         .map_err(|panic| {
             let message = panic
                 .downcast_ref::<String>()
@@ -155,6 +165,8 @@ pub fn generate_from(
     open_enum::inject(&mut file, &open_enums)
         .map_err(|e| fail(vec![format!("generated code: {e}")]))?;
     path_params::inject(&mut file, &path_params::collect(spec))
+        .map_err(|e| fail(vec![format!("generated code: {e}")]))?;
+    headers::remove_api_version(&mut file, spec.operations().next().is_some())
         .map_err(|e| fail(vec![format!("generated code: {e}")]))?;
     file.items
         .push(default_base_url(spec).map_err(|problem| fail(vec![problem]))?);
@@ -473,6 +485,24 @@ mod tests {
             "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\nservers: [{{url: 'https://api.example/v1/'}}]\npaths:\n{paths}\ncomponents:\n  schemas:\n{schemas}"
         );
         serde_yaml_ng::from_str(&text).expect("test spec parses")
+    }
+
+    #[test]
+    fn a_broken_ref_is_one_line_before_progenitor_can_panic() {
+        let spec = spec(
+            "  /things:\n    get:\n      operationId: list_things\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Missing'}}}}",
+            "    A: {type: string}",
+        );
+        let api = Api {
+            name: "t",
+            spec: "t.yaml",
+            replacements: &[],
+        };
+        let err = generate_from(&api, Path::new("t.yaml"), &spec).unwrap_err();
+        assert_eq!(
+            err.problems,
+            ["`$ref: #/components/schemas/Missing` points to nothing"]
+        );
     }
 
     const A_AND_B: &str = "    A: {type: object, properties: {a: {type: string}}}\n    B: {type: object, properties: {b: {type: string}}}\n";

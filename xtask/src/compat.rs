@@ -76,8 +76,21 @@ impl<'a> ResponseWalk<'a> {
             if schema.get("additionalProperties") == Some(&Value::Bool(false)) {
                 problems.push((at.to_owned(), "`additionalProperties: false` in a response schema; the service may add fields".to_owned()));
             }
+            // `maxItems: 0` is not a limit but a shape: "always an empty array" (Razorpay's
+            // empty notes), written so the Rust type and the spec admit exactly the same.
+            let empty_array = schema.get("maxItems") == Some(&serde_json::json!(0));
+            // Nor is money's sign or its smallest unit: an amount is never negative and never
+            // finer than a paisa, and the Rust types refuse either rather than mis-read it.
+            let money_rule = |limit: &str| match limit {
+                "minimum" => schema.get(limit).and_then(Value::as_f64) == Some(0.0),
+                "multipleOf" => schema.get(limit).and_then(Value::as_f64) == Some(0.01),
+                _ => false,
+            };
             for limit in LIMITS {
-                if schema.get(limit).is_some() {
+                if schema.get(limit).is_some()
+                    && !(limit == "maxItems" && empty_array)
+                    && !money_rule(limit)
+                {
                     problems.push((
                         at.to_owned(),
                         format!("`{limit}` in a response schema; limits belong on requests"),

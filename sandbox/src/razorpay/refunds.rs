@@ -94,10 +94,7 @@ pub(crate) async fn create(
                 .payment_id(payment_id.clone())
                 .notes(Some(request.notes.unwrap_or_default()))
                 .receipt(request.receipt.map(String::from))
-                .acquirer_data(Some(serde_json::Map::from_iter([(
-                    "arn".to_owned(),
-                    serde_json::Value::Null,
-                )])))
+                .acquirer_data(Some(rzp::AcquirerData::default()))
                 .batch_id(None::<String>)
                 .status(Some(rzp::RefundStatus::Pending))
                 .speed_requested(Some(rzp::RefundSpeed::from(speed_requested.to_string())))

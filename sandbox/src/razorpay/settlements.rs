@@ -73,10 +73,7 @@ pub(crate) fn on_clock_advanced(world: &mut World) -> Vec<rzp::WebhookEvent> {
         if now >= refund.created_at + delay {
             refund.status = Some(rzp::RefundStatus::Processed);
             if let Some(acquirer) = refund.acquirer_data.as_mut() {
-                acquirer.insert(
-                    "arn".into(),
-                    serde_json::Value::from(format!("{:0>23}", fastrand::u64(..))),
-                );
+                acquirer.arn = Some(format!("{:0>23}", fastrand::u64(..)));
             }
             events.push(webhooks::refund_event("refund.processed", refund, now));
         }

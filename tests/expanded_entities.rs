@@ -72,8 +72,14 @@ async fn fetch_payment_sends_expand_and_keeps_card_emi_upi_and_offers() {
     let emi = payment.emi.as_ref().expect("emi kept");
     assert_eq!((emi.rate, emi.duration), (Some(1300), Some(6)));
     let upi = payment.upi.as_ref().expect("upi kept");
-    assert_eq!(upi.payer_account_type, Some(UpiPayerAccountType::CreditCard));
-    assert_eq!(payment.offers.as_ref().unwrap().items[0].id, "offer_G8VXOp0qNuEXzh");
+    assert_eq!(
+        upi.payer_account_type,
+        Some(UpiPayerAccountType::CreditCard)
+    );
+    assert_eq!(
+        payment.offers.as_ref().unwrap().items[0].id,
+        "offer_G8VXOp0qNuEXzh"
+    );
     assert_eq!(payment.token_id.as_deref(), Some("token_HMsGGaBi6ObUmz"));
     let acquirer = payment.acquirer_data.as_ref().unwrap();
     assert_eq!(acquirer.auth_code.as_deref(), Some("828553"));
@@ -119,14 +125,20 @@ async fn list_orders_keeps_expanded_payments_transfers_and_virtual_account() {
         .into_inner();
     let order = &orders.items[0];
     let payments = order.payments.as_ref().expect("payments kept");
-    let card = payments.items[0].card.as_ref().expect("card of the payment kept");
+    let card = payments.items[0]
+        .card
+        .as_ref()
+        .expect("card of the payment kept");
     assert_eq!(card.last4.as_deref(), Some("3335"));
     let transfer = &order.transfers.as_ref().expect("transfers kept").items[0];
     assert_eq!(transfer.id, "trf_8jIlBetfktf1dG");
     assert_eq!(transfer.recipient.as_deref(), Some("acc_7jO4N6LScw5CEG"));
     assert_eq!((transfer.amount, transfer.fees), (Some(100), Some(0)));
     assert_eq!(transfer.status, None::<TransferStatus>);
-    let account = order.virtual_account.as_ref().expect("virtual account kept");
+    let account = order
+        .virtual_account
+        .as_ref()
+        .expect("virtual account kept");
     assert_eq!(account.status, Some(VirtualAccountStatus::Closed));
     assert_eq!(
         account.receivers[0].account_number.as_deref(),

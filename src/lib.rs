@@ -8,6 +8,7 @@
 //! OpenAPI `operationId` (`client.fetch_order().order_id("order_X").send().await`), and turn any
 //! failure into [`Error`] with `?`.
 #![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
 
 mod error;
 pub mod ippopay;
@@ -16,4 +17,4 @@ pub mod transport;
 mod validate;
 
 pub use error::{Error, RazorpayError, TransportKind};
-pub use transport::ClientBuilder;
+pub use transport::{ClientBuilder, RetryPolicy};

@@ -7,7 +7,8 @@ use bytes::Bytes;
 use reqwest::StatusCode;
 
 use crate::razorpay;
-use crate::transport::{BufferedBody, Repeatable, Truncated};
+use crate::transport::{BufferedBody, DecodeFailure, Repeatable, Truncated};
+use std::sync::Arc;
 
 /// How much of an unexpected body an error keeps: enough to recognise a proxy's HTML page.
 const BODY_PREFIX_LEN: usize = 512;
@@ -54,8 +55,11 @@ pub enum Error {
         /// or a POST carrying its idempotency key (see [`Error::is_retryable`]).
         repeatable: bool,
     },
-    /// A success response whose JSON does not have the documented shape.
+    /// A success response whose JSON does not have the documented shape, or holds a value the
+    /// spec rules out (a negative amount); the message names the field and the value.
     Decode {
+        /// The response's status; `None` only for a body that reached the client without one.
+        status: Option<StatusCode>,
         body: Bytes,
         source: serde_json::Error,
     },
@@ -109,7 +113,8 @@ impl Error {
             | Self::UnexpectedResponse { status, .. }
             | Self::ResponseTooLarge { status, .. } => Some(*status),
             Self::Transport { source, .. } => source.status(),
-            Self::Decode { .. } | Self::InvalidRequest { .. } => None,
+            Self::Decode { status, .. } => *status,
+            Self::InvalidRequest { .. } => None,
         }
     }
 
@@ -230,10 +235,15 @@ impl fmt::Display for Error {
                 }
                 write!(f, ": {:?}", prefix(body))
             }
-            Self::Decode { body, source } => {
+            Self::Decode {
+                status,
+                body,
+                source,
+            } => {
+                let status = status.map(|s| format!(" {s}")).unwrap_or_default();
                 write!(
                     f,
-                    "response does not match the documented shape: {source}; body: {:?}",
+                    "response{status} does not match the documented shape: {source}; body: {:?}",
                     prefix(body)
                 )
             }
@@ -280,7 +290,7 @@ pub(crate) fn from_progenitor<E>(
             let status = rv.status();
             documented(status, false, rv.into_inner())
         }
-        P::UnexpectedResponse(response) => {
+        P::UnexpectedResponse(mut response) => {
             let status = response.status();
             let repeatable = response
                 .extensions()
@@ -311,14 +321,32 @@ pub(crate) fn from_progenitor<E>(
                     repeatable,
                 };
             }
-            api_error(status, repeatable, &body).unwrap_or(Error::UnexpectedResponse {
+            // Taken out, so the error in it has one owner left and can be moved out.
+            let decode_failure = response.extensions_mut().remove::<DecodeFailure>();
+            if let Some(error) = api_error(status, repeatable, &body) {
+                return error;
+            }
+            if let Some(DecodeFailure(source)) = decode_failure {
+                return Error::Decode {
+                    status: Some(status),
+                    body,
+                    source: Arc::into_inner(source).unwrap_or_else(|| {
+                        serde::de::Error::custom("the body does not have the documented shape")
+                    }),
+                };
+            }
+            Error::UnexpectedResponse {
                 status,
                 body,
                 location: None,
                 repeatable,
-            })
+            }
         }
-        P::InvalidResponsePayload(body, source) => Error::Decode { body, source },
+        P::InvalidResponsePayload(body, source) => Error::Decode {
+            status: None,
+            body,
+            source,
+        },
         P::CommunicationError(mut source)
         | P::ResponseBodyError(mut source)
         | P::InvalidUpgrade(mut source) => {

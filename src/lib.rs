@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 mod error;
+pub mod inspect;
 pub mod ippopay;
 pub mod razorpay;
 pub mod transport;

@@ -14,6 +14,8 @@ use reqwest::{Method, StatusCode};
 use tracing::Instrument;
 
 use crate::Error;
+use crate::inspect::Inspect;
+use std::sync::Arc;
 
 /// Default time allowed to establish a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -185,12 +187,16 @@ impl Transport {
             let original = kept.take().expect("kept for every attempt but the last");
             // Send a copy while another attempt may follow; a body that cannot be copied (a
             // stream) is sent once, as it is, never emptied.
-            let (this, spare) = match original.try_clone() {
-                Some(copy) if attempt < self.retry.max_attempts => {
+            // The last attempt sends the original itself: no copy is made that nothing uses.
+            let copy = (attempt < self.retry.max_attempts)
+                .then(|| original.try_clone())
+                .flatten();
+            let (this, spare) = match copy {
+                Some(copy) => {
                     kept = Some(original);
                     (copy, true)
                 }
-                _ => (original, false),
+                None => (original, false),
             };
             let elapsed_ms = || started.elapsed().as_millis() as u64;
             let retry_after = match client.execute(this).await {
@@ -283,22 +289,33 @@ impl Transport {
         mut response: reqwest::Response,
         repeatable: bool,
     ) -> reqwest::Result<reqwest::Response> {
+        use reqwest::ResponseBuilderExt;
         let status = response.status();
         let version = response.version();
+        let url = response.url().clone();
         let headers = std::mem::take(response.headers_mut());
-        let mut body = Vec::new();
+        let mut body = bytes::BytesMut::new();
         let mut truncated = false;
         while let Some(chunk) = response.chunk().await? {
             if body.len() + chunk.len() > self.max_response_bytes {
                 truncated = true;
                 break;
             }
-            body.extend_from_slice(&chunk);
+            if body.is_empty() {
+                // Most bodies arrive in one chunk: keep it as it is, without a copy.
+                body = bytes::BytesMut::from(chunk);
+            } else {
+                body.extend_from_slice(&chunk);
+            }
         }
-        let body = Bytes::from(body);
-        let mut rebuilt = http::Response::new(body.clone());
-        *rebuilt.status_mut() = status;
-        *rebuilt.version_mut() = version;
+        let body = body.freeze();
+        let mut rebuilt = http::Response::builder()
+            .status(status)
+            .version(version)
+            // The real URL, not the placeholder `From<http::Response>` would put there.
+            .url(url)
+            .body(body.clone())
+            .expect("status and version come from a response");
         *rebuilt.headers_mut() = headers;
         rebuilt.extensions_mut().insert(BufferedBody(body));
         rebuilt.extensions_mut().insert(Repeatable(repeatable));
@@ -310,16 +327,14 @@ impl Transport {
         Ok(reqwest::Response::from(rebuilt))
     }
 
-    /// Progenitor's post hook: every error status, and a success the generated code would
-    /// mis-report, is handed back as `UnexpectedResponse`, which keeps status, body and
-    /// extensions (whether the request was [`Repeatable`]); [`crate::Error`] decodes the
-    /// gateway's documented error body from there. A successful JSON body is parsed once here
-    /// and shown to the gateway's `inspect`, which says what, if anything, is wrong with it.
+    /// Progenitor's post hook: every error status, and a body cut at the size limit, is handed
+    /// back as `UnexpectedResponse`, which keeps status, body and extensions (whether the
+    /// request was [`Repeatable`]); [`crate::Error`] decodes the gateway's documented error
+    /// body from there. A success is decoded once, by [`decode`].
     #[allow(clippy::result_large_err)] // the error type progenitor's post hook must return
     pub(crate) fn check<E>(
         &self,
         result: &reqwest::Result<reqwest::Response>,
-        inspect: impl Fn(&serde_json::Value) -> Option<BodyProblem>,
     ) -> Result<(), progenitor_client::Error<E>> {
         let Ok(response) = result else { return Ok(()) };
         let Some(BufferedBody(body)) = response.extensions().get::<BufferedBody>() else {
@@ -328,46 +343,75 @@ impl Transport {
         let status = response.status();
         let truncated = response.extensions().get::<Truncated>().copied();
         // A redirect is never followed (the client's policy): payment APIs do not redirect.
-        let unexpected = truncated.is_some()
-            || !status.is_success()
-            || match serde_json::from_slice::<serde_json::Value>(body) {
-                Err(_) => true,
-                Ok(value) => match inspect(&value) {
-                    None => false,
-                    Some(BodyProblem::FailureEnvelope) => true,
-                    Some(BodyProblem::Invalid(source)) => {
-                        return Err(progenitor_client::Error::InvalidResponsePayload(
-                            body.clone(),
-                            source,
-                        ));
-                    }
-                },
-            };
-        if !unexpected {
+        if truncated.is_none() && status.is_success() {
             return Ok(());
         }
-        let mut copy = http::Response::new(body.clone());
-        *copy.status_mut() = status;
-        *copy.headers_mut() = response.headers().clone();
-        copy.extensions_mut().insert(BufferedBody(body.clone()));
-        if let Some(repeatable) = response.extensions().get::<Repeatable>() {
-            copy.extensions_mut().insert(*repeatable);
-        }
-        if let Some(truncated) = truncated {
-            copy.extensions_mut().insert(truncated);
-        }
-        Err(progenitor_client::Error::UnexpectedResponse(copy.into()))
+        Err(progenitor_client::Error::UnexpectedResponse(copy_of(
+            response, body,
+        )))
     }
 }
 
-/// What a gateway finds wrong with a successful, well-formed JSON body.
-pub(crate) enum BodyProblem {
-    /// The gateway's failure envelope, sent with a 2xx: handed on as an unexpected response so
-    /// the gateway's error mapping reports it.
-    FailureEnvelope,
-    /// A value no documented entity has: reported as [`crate::Error::Decode`].
-    Invalid(serde_json::Error),
+/// A response like `response` (status, headers, URL, extensions) over the buffered `body`:
+/// progenitor's error keeps a response, and the hook only has a reference to this one.
+fn copy_of(response: &reqwest::Response, body: &Bytes) -> reqwest::Response {
+    use reqwest::ResponseBuilderExt;
+    let mut copy = http::Response::builder()
+        .status(response.status())
+        .url(response.url().clone())
+        .body(body.clone())
+        .expect("the status comes from a response");
+    *copy.headers_mut() = response.headers().clone();
+    copy.extensions_mut().insert(BufferedBody(body.clone()));
+    if let Some(repeatable) = response.extensions().get::<Repeatable>() {
+        copy.extensions_mut().insert(*repeatable);
+    }
+    if let Some(truncated) = response.extensions().get::<Truncated>() {
+        copy.extensions_mut().insert(*truncated);
+    }
+    reqwest::Response::from(copy)
 }
+
+/// Decodes a success body, already buffered by [`Transport`], once: into `T`, then the checks
+/// the spec states beyond the type ([`Inspect`]). Every generated success arm calls this
+/// (`codegen/src/inspect.rs`). A body that is not JSON, or is the gateway's failure envelope,
+/// comes back as `UnexpectedResponse`, with its status; JSON of the wrong shape, or a value
+/// below its minimum, as [`DecodeFailure`], which [`crate::Error`] reports as `Decode`.
+#[allow(clippy::result_large_err)] // progenitor's error type
+pub(crate) async fn decode<T, E>(
+    mut response: reqwest::Response,
+) -> Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>
+where
+    T: serde::de::DeserializeOwned + Inspect,
+{
+    let Some(BufferedBody(body)) = response.extensions().get::<BufferedBody>().cloned() else {
+        return progenitor_client::ResponseValue::from_response(response).await;
+    };
+    let failure = match serde_json::from_slice::<T>(&body) {
+        Ok(inner) if inner.is_failure() => None,
+        Ok(inner) => match inner.below_minimum(&mut String::new()) {
+            None => {
+                let status = response.status();
+                let headers = std::mem::take(response.headers_mut());
+                return Ok(progenitor_client::ResponseValue::new(
+                    inner, status, headers,
+                ));
+            }
+            Some((path, value)) => Some(crate::inspect::below_minimum_error(&path, value)),
+        },
+        // Not JSON at all: an unexpected response, like an HTML page from a proxy.
+        Err(e) if e.is_syntax() || e.is_eof() => None,
+        Err(e) => Some(e),
+    };
+    if let Some(e) = failure {
+        response.extensions_mut().insert(DecodeFailure(Arc::new(e)));
+    }
+    Err(progenitor_client::Error::UnexpectedResponse(response))
+}
+
+/// Why a success body could not be decoded, kept in its response's extensions.
+#[derive(Clone, Debug)]
+pub(crate) struct DecodeFailure(pub(crate) Arc<serde_json::Error>);
 
 /// Marks a response whose body was larger than the limit (which it holds) and was cut there.
 #[derive(Clone, Copy, Debug)]

@@ -113,6 +113,11 @@ async fn a_negative_razorpay_amount_is_a_decode_error_naming_the_field() {
     );
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
     assert!(err.to_string().contains("`amount` is -5000"), "{err}");
+    assert_eq!(
+        err.status(),
+        Some(http::StatusCode::OK),
+        "the status is kept"
+    );
     let err = Error::from(client.list_payments().send().await.unwrap_err());
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
     // The note called `amount` is the merchant's text, not money; the fee is.

@@ -11,6 +11,7 @@
 
 pub mod compat;
 pub mod headers;
+pub mod inspect;
 pub mod nullable;
 pub mod open_enum;
 pub mod path_params;
@@ -168,6 +169,9 @@ pub fn generate_from(
         .map_err(|e| fail(vec![format!("generated code: {e}")]))?;
     headers::remove_api_version(&mut file, spec.operations().next().is_some())
         .map_err(|e| fail(vec![format!("generated code: {e}")]))?;
+    inspect::decode_once(&mut file, spec.operations().next().is_some())
+        .map_err(|e| fail(vec![format!("generated code: {e}")]))?;
+    inspect::implement(&mut file, spec).map_err(|e| fail(vec![format!("generated code: {e}")]))?;
     file.items
         .push(default_base_url(spec).map_err(|problem| fail(vec![problem]))?);
     file.items.push(operation_paths(spec));

@@ -14,9 +14,7 @@ use serde::Deserialize as _;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 
 use crate::Error;
-use crate::transport::{
-    BodyProblem, ClientBuilder, FromParts, GatewayId, GatewayProfile, Transport,
-};
+use crate::transport::{ClientBuilder, FromParts, GatewayId, GatewayProfile, Transport};
 
 pub use rupees::{ParseRupeesError, Rupees};
 
@@ -116,9 +114,7 @@ impl ClientHooks<Transport> for generated::Client {
         result: &reqwest::Result<reqwest::Response>,
         _info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        self.inner().check(result, |body| {
-            failure_message(body).map(|_| BodyProblem::FailureEnvelope)
-        })
+        self.inner().check(result)
     }
 }
 

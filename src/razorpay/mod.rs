@@ -17,7 +17,6 @@
 //! # Ok(()) }
 //! ```
 
-mod amounts;
 mod notes;
 pub mod pagination;
 pub mod signature;
@@ -29,9 +28,7 @@ use std::ops::Deref;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 
 use crate::Error;
-use crate::transport::{
-    BodyProblem, ClientBuilder, FromParts, GatewayId, GatewayProfile, Transport,
-};
+use crate::transport::{ClientBuilder, FromParts, GatewayId, GatewayProfile, Transport};
 
 pub use notes::Notes;
 
@@ -128,12 +125,7 @@ impl ClientHooks<Transport> for generated::Client {
         result: &reqwest::Result<reqwest::Response>,
         _info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        self.inner().check(result, |body| {
-            let (path, amount) = amounts::negative_amount(body)?;
-            Some(BodyProblem::Invalid(amounts::negative_amount_error(
-                &path, amount,
-            )))
-        })
+        self.inner().check(result)
     }
 }
 

@@ -156,21 +156,22 @@ pub fn verify_webhook_signature(
 /// Verifies a webhook, then parses its body: the body is never parsed before it is trusted.
 /// `T` is usually [`super::types::WebhookEvent`]. A negative amount anywhere in the event's
 /// entities is a [`WebhookError::Parse`] naming the field.
-pub fn verify_and_parse_webhook<T: serde::de::DeserializeOwned>(
+pub fn verify_and_parse_webhook<T: serde::de::DeserializeOwned + crate::inspect::Inspect>(
     webhook_secret: &str,
     raw_body: &[u8],
     signature_header: &str,
 ) -> Result<T, WebhookError> {
     verify_webhook_signature(webhook_secret, raw_body, signature_header)
         .map_err(WebhookError::Signature)?;
-    let value: serde_json::Value = serde_json::from_slice(raw_body).map_err(WebhookError::Parse)?;
-    // A negative amount is refused as in API responses (see `super::amounts`).
-    if let Some((path, amount)) = super::amounts::negative_amount(&value) {
-        return Err(WebhookError::Parse(super::amounts::negative_amount_error(
+    let event: T = serde_json::from_slice(raw_body).map_err(WebhookError::Parse)?;
+    // A negative amount is refused as in API responses: the spec's `minimum` (see
+    // `crate::inspect`).
+    if let Some((path, amount)) = event.below_minimum(&mut String::new()) {
+        return Err(WebhookError::Parse(crate::inspect::below_minimum_error(
             &path, amount,
         )));
     }
-    T::deserialize(value).map_err(WebhookError::Parse)
+    Ok(event)
 }
 
 fn mac(secret: &str, message: &[u8]) -> HmacSha256 {

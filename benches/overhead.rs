@@ -364,6 +364,33 @@ async fn requests() {
     }
 }
 
+fn profile(which: &str) {
+    let way = if which == "paygate" {
+        Way::Paygate
+    } else {
+        Way::Struct
+    };
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async {
+            let base = start_server();
+            let clients = Clients {
+                paygate: razorpay::Client::builder("rzp_test_key", "secret")
+                    .base_url(base.clone())
+                    .allow_insecure_http()
+                    .build()
+                    .unwrap(),
+                bare: reqwest::Client::new(),
+                base,
+            };
+            for _ in 0..SEQUENTIAL {
+                clients.fetch(way).await;
+            }
+        });
+}
+
 /// MB/s decoding `bytes` `iterations` times with `decode`.
 fn throughput(bytes: &[u8], iterations: usize, decode: impl Fn(&[u8])) -> f64 {
     let started = Instant::now();
@@ -447,6 +474,11 @@ fn main() {
         return;
     }
     let _ = RetryPolicy::default(); // the default policy, as users get it, is measured
+    // `OVERHEAD_PROFILE=paygate|struct` runs only that client's sequential loop, for a profiler
+    // (e.g. `valgrind --tool=callgrind`).
+    if let Ok(which) = std::env::var("OVERHEAD_PROFILE") {
+        return profile(&which);
+    }
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

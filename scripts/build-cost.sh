@@ -7,7 +7,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$(mktemp -d)/target}"
-trap 'git checkout -q -- openapi/razorpay.yaml src/lib.rs' EXIT
+# The two files edited below are put back as they were, uncommitted changes included.
+saved=$(mktemp -d)
+cp openapi/razorpay.yaml src/lib.rs "$saved/"
+trap 'cp "$saved/razorpay.yaml" openapi/razorpay.yaml; cp "$saved/lib.rs" src/lib.rs' EXIT
 
 seconds() { local start=$SECONDS; "$@" >/dev/null 2>&1; echo $((SECONDS - start)); }
 
@@ -15,11 +18,11 @@ clean_lib=$(seconds cargo build -p paygate)
 # A one-line spec edit (a description): build.rs regenerates and the crate recompiles.
 sed -i '0,/description: Unique id of the payment/s//description: Unique id of the payment (edited)/' openapi/razorpay.yaml
 spec_edit=$(seconds cargo build -p paygate)
-git checkout -q -- openapi/razorpay.yaml
+cp "$saved/razorpay.yaml" openapi/razorpay.yaml
 cargo build -p paygate >/dev/null 2>&1
 echo '// edited' >> src/lib.rs
 src_edit=$(seconds cargo build -p paygate)
-git checkout -q -- src/lib.rs
+cp "$saved/lib.rs" src/lib.rs
 rm -rf "$CARGO_TARGET_DIR"
 clean_tests=$(seconds cargo test --workspace --no-run)
 razorpay_lines=$(wc -l < "$(ls -t "$CARGO_TARGET_DIR"/debug/build/paygate-*/out/razorpay.rs | head -1)")

@@ -171,6 +171,23 @@ struct Clients {
 }
 
 impl Clients {
+    /// paygate as users configure it, and reqwest with the same timeouts, both for `base`.
+    fn new(base: String) -> Self {
+        Clients {
+            paygate: razorpay::Client::builder("rzp_test_key", "secret")
+                .base_url(base.clone())
+                .allow_insecure_http()
+                .build()
+                .unwrap(),
+            bare: reqwest::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .connect_timeout(Duration::from_secs(10))
+                .build()
+                .unwrap(),
+            base,
+        }
+    }
+
     async fn fetch(&self, way: Way) {
         let url = || format!("{}/payments/pay_L0nSsccovt6zyp", self.base);
         match way {
@@ -269,20 +286,7 @@ fn median(values: &[f64]) -> f64 {
 }
 
 async fn requests() {
-    let base = start_server();
-    let clients = Clients {
-        paygate: razorpay::Client::builder("rzp_test_key", "secret")
-            .base_url(base.clone())
-            .allow_insecure_http()
-            .build()
-            .unwrap(),
-        bare: reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .connect_timeout(Duration::from_secs(10))
-            .build()
-            .unwrap(),
-        base,
-    };
+    let clients = Clients::new(start_server());
     let notes = (0..15).fold(razorpay::Notes::new(), |n, i| {
         n.with(format!("note_{i}"), "x".repeat(200))
     });
@@ -375,16 +379,7 @@ fn profile(which: &str) {
         .build()
         .unwrap()
         .block_on(async {
-            let base = start_server();
-            let clients = Clients {
-                paygate: razorpay::Client::builder("rzp_test_key", "secret")
-                    .base_url(base.clone())
-                    .allow_insecure_http()
-                    .build()
-                    .unwrap(),
-                bare: reqwest::Client::new(),
-                base,
-            };
+            let clients = Clients::new(start_server());
             for _ in 0..SEQUENTIAL {
                 clients.fetch(way).await;
             }

@@ -6,11 +6,12 @@
 #   bash scripts/build-cost.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$(mktemp -d)/target}"
+scratch=$(mktemp -d)
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$scratch/target}"
 # The two files edited below are put back as they were, uncommitted changes included.
 saved=$(mktemp -d)
 cp openapi/razorpay.yaml src/lib.rs "$saved/"
-trap 'cp "$saved/razorpay.yaml" openapi/razorpay.yaml; cp "$saved/lib.rs" src/lib.rs' EXIT
+trap 'cp "$saved/razorpay.yaml" openapi/razorpay.yaml; cp "$saved/lib.rs" src/lib.rs; rm -rf "$scratch" "$saved"' EXIT
 
 seconds() { local start=$SECONDS; "$@" >/dev/null 2>&1; echo $((SECONDS - start)); }
 

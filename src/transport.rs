@@ -282,18 +282,15 @@ impl Transport {
                 .is_some_and(|h| request.headers().contains_key(h))
     }
 
-    /// Reads the whole body (up to the limit) and hands progenitor an equivalent response that
-    /// also carries the bytes, and whether its request was `repeatable`, in its extensions.
+    /// Reads the whole body (up to the limit) and keeps it, and whether the request was
+    /// `repeatable`, in the response's extensions, where the post hook, [`decode`] and
+    /// [`crate::Error`] find them. The response itself goes on: status, headers and URL as
+    /// they came.
     async fn buffer(
         &self,
         mut response: reqwest::Response,
         repeatable: bool,
     ) -> reqwest::Result<reqwest::Response> {
-        use reqwest::ResponseBuilderExt;
-        let status = response.status();
-        let version = response.version();
-        let url = response.url().clone();
-        let headers = std::mem::take(response.headers_mut());
         let mut body = bytes::BytesMut::new();
         let mut truncated = false;
         while let Some(chunk) = response.chunk().await? {
@@ -308,23 +305,13 @@ impl Transport {
                 body.extend_from_slice(&chunk);
             }
         }
-        let body = body.freeze();
-        let mut rebuilt = http::Response::builder()
-            .status(status)
-            .version(version)
-            // The real URL, not the placeholder `From<http::Response>` would put there.
-            .url(url)
-            .body(body.clone())
-            .expect("status and version come from a response");
-        *rebuilt.headers_mut() = headers;
-        rebuilt.extensions_mut().insert(BufferedBody(body));
-        rebuilt.extensions_mut().insert(Repeatable(repeatable));
+        let extensions = response.extensions_mut();
+        extensions.insert(BufferedBody(body.freeze()));
+        extensions.insert(Repeatable(repeatable));
         if truncated {
-            rebuilt
-                .extensions_mut()
-                .insert(Truncated(self.max_response_bytes));
+            extensions.insert(Truncated(self.max_response_bytes));
         }
-        Ok(reqwest::Response::from(rebuilt))
+        Ok(response)
     }
 
     /// Progenitor's post hook: every error status, and a body cut at the size limit, is handed

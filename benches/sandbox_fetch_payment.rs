@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use paygate::razorpay::{self, types};
-use paygate::transport::RetryPolicy;
+use paygate::RetryPolicy;
 use paygate_sandbox::{PayWith, Sandbox};
 
 const REQUESTS_PER_ROUND: usize = 2_000;

@@ -10,12 +10,10 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
-mod error;
-pub mod inspect;
+mod core;
 pub mod ippopay;
 pub mod razorpay;
-pub mod transport;
-mod validate;
 
-pub use error::{Error, RazorpayError, TransportKind};
-pub use transport::{ClientBuilder, RetryPolicy};
+pub use core::error::{Error, RazorpayError, TransportKind};
+pub use core::inspect;
+pub use core::transport::{self, ClientBuilder, RetryPolicy};

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
 use axum::http::HeaderMap;
-use paygate::transport::RetryPolicy;
+use paygate::RetryPolicy;
 use paygate::{ippopay, razorpay};
 
 type Seen = Arc<Mutex<Vec<BTreeSet<String>>>>;

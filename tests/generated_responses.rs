@@ -16,7 +16,7 @@
 use std::sync::{Arc, Mutex};
 
 use axum::http::StatusCode;
-use paygate::transport::RetryPolicy;
+use paygate::RetryPolicy;
 use paygate::{Error, ippopay, razorpay};
 use paygate_openapi_schema::{Compiler, Direction};
 use serde_json::{Map, Value, json};

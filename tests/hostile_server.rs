@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use httpmock::prelude::*;
-use paygate::transport::{ClientBuilder, RetryPolicy};
+use paygate::{ClientBuilder, RetryPolicy};
 use paygate::{Error, TransportKind, razorpay};
 
 /// Retries on, with backoffs short enough for a test.

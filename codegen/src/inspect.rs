@@ -1,11 +1,11 @@
 //! Makes the client check what a success body's Rust type cannot, from the spec, on the value it
 //! already decoded (so every body is parsed once):
-//! - [`implement`] writes `impl crate::inspect::Inspect` for every generated type: a property
+//! - [`implement`] writes `impl crate::core::inspect::Inspect` for every generated type: a property
 //!   whose response schema states an integer `minimum` (an amount is never negative) is
 //!   checked against it, nested entities are walked, and a property with `x-failure-when: V`
 //!   makes a body holding `V` the gateway's failure envelope;
 //! - [`decode_once`] has every success arm of a generated `send` decode the buffered body with
-//!   `crate::transport::decode`, which runs those checks and keeps the status on any failure.
+//!   `crate::core::transport::decode`, which runs those checks and keeps the status on any failure.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -113,13 +113,13 @@ pub fn implement(file: &mut syn::File, spec: &OpenAPI) -> Result<(), String> {
                 let name = json_name(field);
                 if let Some(minimum) = rules.and_then(|r| r.minimums.get(&name)) {
                     checks.push(
-                        quote! { crate::inspect::at_least(&self.#member, #minimum, #name, path) },
+                        quote! { crate::core::inspect::at_least(&self.#member, #minimum, #name, path) },
                     );
                 } else if holds_struct(&field.ty, &names) {
-                    checks.push(quote! { crate::inspect::nested(&self.#member, #name, path) });
+                    checks.push(quote! { crate::core::inspect::nested(&self.#member, #name, path) });
                 }
                 if let Some(value) = rules.and_then(|r| r.failure_when.get(&name)) {
-                    failures.push(quote! { crate::inspect::equals(&self.#member, #value) });
+                    failures.push(quote! { crate::core::inspect::equals(&self.#member, #value) });
                 }
             }
         }
@@ -136,7 +136,7 @@ pub fn implement(file: &mut syn::File, spec: &OpenAPI) -> Result<(), String> {
             }
         });
         impls.push(quote! {
-            impl crate::inspect::Inspect for types::#ident {
+            impl crate::core::inspect::Inspect for types::#ident {
                 fn below_minimum(&self, #path: &mut String) -> Option<(String, i64)> {
                     None #(.or_else(|| #checks))*
                 }
@@ -151,7 +151,7 @@ pub fn implement(file: &mut syn::File, spec: &OpenAPI) -> Result<(), String> {
     Ok(())
 }
 
-/// Points every generated success arm's decoding at `crate::transport::decode`; fails when a
+/// Points every generated success arm's decoding at `crate::core::transport::decode`; fails when a
 /// spec with operations had none (progenitor changed how it decodes).
 pub fn decode_once(file: &mut syn::File, has_operations: bool) -> Result<(), String> {
     let mut rewriter = Rewriter { rewritten: 0 };
@@ -181,7 +181,7 @@ impl VisitMut for Rewriter {
             .collect();
         let body = body.trim_start_matches('{').trim_end_matches('}');
         if pattern.starts_with('2') && body == "ResponseValue::from_response(response).await" {
-            *arm.body = syn::parse_quote!(crate::transport::decode(response).await);
+            *arm.body = syn::parse_quote!(crate::core::transport::decode(response).await);
             self.rewritten += 1;
         }
         syn::visit_mut::visit_arm_mut(self, arm);

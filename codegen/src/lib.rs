@@ -128,7 +128,7 @@ pub fn generate_from(
         .with_tag(TagStyle::Merged)
         // paygate implements the hooks itself (auth, retries, error capture).
         .with_hooks(HooksMode::Expected)
-        .with_inner_type(quote!(crate::transport::Transport))
+        .with_inner_type(quote!(crate::core::transport::Transport))
         .with_map_type("::std::collections::BTreeMap");
     let module = api.generated_module();
     for open_enum in &open_enums {
@@ -249,7 +249,7 @@ fn idempotency_keys(spec: &openapiv3::OpenAPI) -> syn::Item {
 }
 
 /// `REQUEST_LIMITS`: the limits the spec puts on request fields (top-level body properties,
-/// query and header parameters), so that the pre-request check (`crate::validate`) enforces
+/// query and header parameters), so that the pre-request check (`crate::core::validate`) enforces
 /// what the spec says and keeps no copy of its own.
 fn request_limits(spec: &openapiv3::OpenAPI) -> syn::Item {
     let mut rows = Vec::new();
@@ -299,7 +299,7 @@ fn request_limits(spec: &openapiv3::OpenAPI) -> syn::Item {
     }
     syn::parse_quote! {
         /// The limits the spec puts on request fields, enforced before a request is sent.
-        pub(crate) const REQUEST_LIMITS: &[crate::validate::FieldLimits] = &[#(#rows),*];
+        pub(crate) const REQUEST_LIMITS: &[crate::core::validate::FieldLimits] = &[#(#rows),*];
     }
 }
 
@@ -447,7 +447,7 @@ fn row(operation: &str, location: &str, field: &str, limits: &Limits) -> proc_ma
         let multiple_of = opt(d.multiple_of.as_deref());
         let (exclusive_minimum, exclusive_maximum) = (d.exclusive_minimum, d.exclusive_maximum);
         quote! {
-            crate::validate::DecimalLimits {
+            crate::core::validate::DecimalLimits {
                 minimum: #minimum,
                 exclusive_minimum: #exclusive_minimum,
                 maximum: #maximum,
@@ -463,7 +463,7 @@ fn row(operation: &str, location: &str, field: &str, limits: &Limits) -> proc_ma
     let key_max_length = size(limits.key_max_length);
     let value_max_length = size(limits.value_max_length);
     quote! {
-        crate::validate::FieldLimits {
+        crate::core::validate::FieldLimits {
             operation: #operation,
             location: #location,
             field: #field,
@@ -534,7 +534,7 @@ mod tests {
         let send = &source[source.find("pub async fn send").unwrap()..];
         let url = send.find("let url").unwrap();
         for name in ["thing_id", "part_id"] {
-            let check = format!("crate::validate::path_parameter(\"{name}\", &{name}.to_string())");
+            let check = format!("crate::core::validate::path_parameter(\"{name}\", &{name}.to_string())");
             let at = send
                 .find(&check)
                 .unwrap_or_else(|| panic!("no check for {name}:\n{send}"));
@@ -580,7 +580,7 @@ mod tests {
             "{source}"
         );
         assert!(
-            compact.contains(r#"field:"price",minimum:None,maximum:None,decimal:Some(crate::validate::DecimalLimits{minimum:Some("0"),exclusive_minimum:true,maximum:None,exclusive_maximum:false,multiple_of:Some("0.01"),})"#),
+            compact.contains(r#"field:"price",minimum:None,maximum:None,decimal:Some(crate::core::validate::DecimalLimits{minimum:Some("0"),exclusive_minimum:true,maximum:None,exclusive_maximum:false,multiple_of:Some("0.01"),})"#),
             "{source}"
         );
         assert!(!compact.contains(r#"field:"X-Other""#), "{source}");

@@ -4,7 +4,7 @@
 //! segments (also `%2E`): `capture_payment` with `payment_id("..")` would post to `/v1/capture`.
 //! By the time a hook sees the request, the URL is already normalised and the value is lost,
 //! so every generated `send` gets, right after it binds each path parameter of the spec, a call
-//! to `crate::validate::path_parameter(name, value)` that refuses the value before any URL
+//! to `crate::core::validate::path_parameter(name, value)` that refuses the value before any URL
 //! is built.
 
 use heck::ToSnakeCase;
@@ -92,7 +92,7 @@ impl Injector<'_> {
             };
             let ident = syn::Ident::new(&ident, proc_macro2::Span::call_site());
             let check: syn::Stmt = syn::parse_quote! {
-                crate::validate::path_parameter(#name, &#ident.to_string())
+                crate::core::validate::path_parameter(#name, &#ident.to_string())
                     .map_err(progenitor_client::Error::InvalidRequest)?;
             };
             f.block.stmts.insert(at + 1, check);

@@ -14,7 +14,7 @@ use serde::Deserialize as _;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 
 use crate::Error;
-use crate::transport::{ClientBuilder, FromParts, GatewayId, GatewayProfile, Transport};
+use crate::core::transport::{ClientBuilder, FromParts, GatewayId, GatewayProfile, Transport};
 
 pub use rupees::{ParseRupeesError, Rupees};
 
@@ -131,7 +131,7 @@ fn failure(body: &[u8]) -> Option<String> {
 
 impl From<progenitor_client::Error<types::ErrorResponse>> for Error {
     fn from(e: progenitor_client::Error<types::ErrorResponse>) -> Self {
-        crate::error::from_progenitor(
+        crate::core::error::from_progenitor(
             e,
             |status, repeatable, error| Error::Ippopay {
                 status,
@@ -161,7 +161,7 @@ mod tests {
             let url = "https://api.example/v1/order/refund/order_1@x";
             let mut request = reqwest::Request::new(reqwest::Method::POST, url.parse().unwrap());
             *request.body_mut() = Some(json.to_owned().into());
-            crate::validate::check(&PROFILE, "refund_order", &request)
+            crate::core::validate::check(&PROFILE, "refund_order", &request)
         };
         let err = refund(r#"{"refund_amt":0.001}"#).unwrap_err();
         assert_eq!(

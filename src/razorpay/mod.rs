@@ -28,7 +28,7 @@ use std::ops::Deref;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 
 use crate::Error;
-use crate::transport::{ClientBuilder, FromParts, GatewayId, GatewayProfile, Transport};
+use crate::core::transport::{ClientBuilder, FromParts, GatewayId, GatewayProfile, Transport};
 
 pub use notes::Notes;
 
@@ -140,7 +140,7 @@ impl From<progenitor_client::Error<types::ErrorResponse>> for Error {
             error: Box::new(error.error),
             repeatable,
         };
-        crate::error::from_progenitor(e, api_error, |status, repeatable, body| {
+        crate::core::error::from_progenitor(e, api_error, |status, repeatable, body| {
             decode_error(body).map(|error| api_error(status, repeatable, error))
         })
     }
@@ -149,7 +149,7 @@ impl From<progenitor_client::Error<types::ErrorResponse>> for Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::validate::Invalid;
+    use crate::core::validate::Invalid;
 
     /// Runs the pre-request check on a request built by hand, not by the generated builders.
     fn check_raw(
@@ -170,7 +170,7 @@ mod tests {
                 value.parse().unwrap(),
             );
         }
-        crate::validate::check(&PROFILE, operation_id, &request)
+        crate::core::validate::check(&PROFILE, operation_id, &request)
     }
 
     /// The hook checks what the spec says even for a body the generated types did not build.

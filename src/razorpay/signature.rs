@@ -156,7 +156,7 @@ pub fn verify_webhook_signature(
 /// Verifies a webhook, then parses its body: the body is never parsed before it is trusted.
 /// `T` is usually [`super::types::WebhookEvent`]. A negative amount anywhere in the event's
 /// entities is a [`WebhookError::Parse`] naming the field.
-pub fn verify_and_parse_webhook<T: serde::de::DeserializeOwned + crate::inspect::Inspect>(
+pub fn verify_and_parse_webhook<T: serde::de::DeserializeOwned + crate::core::inspect::Inspect>(
     webhook_secret: &str,
     raw_body: &[u8],
     signature_header: &str,
@@ -165,9 +165,9 @@ pub fn verify_and_parse_webhook<T: serde::de::DeserializeOwned + crate::inspect:
         .map_err(WebhookError::Signature)?;
     let event: T = serde_json::from_slice(raw_body).map_err(WebhookError::Parse)?;
     // A negative amount is refused as in API responses: the spec's `minimum` (see
-    // `crate::inspect`).
+    // `crate::core::inspect`).
     if let Some((path, amount)) = event.below_minimum(&mut String::new()) {
-        return Err(WebhookError::Parse(crate::inspect::below_minimum_error(
+        return Err(WebhookError::Parse(crate::core::inspect::below_minimum_error(
             &path, amount,
         )));
     }

@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use httpmock::MockServer;
-use paygate::transport::RetryPolicy;
+use paygate::RetryPolicy;
 use paygate::{ippopay, razorpay};
 
 pub const RAZORPAY_KEY_ID: &str = "rzp_test_1DP5mmOlF5G5ag";

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use paygate::razorpay::types;
-use paygate::transport::RetryPolicy;
+use paygate::RetryPolicy;
 use paygate::{Error, ippopay, razorpay};
 use paygate_sandbox::{PayWith, Sandbox};
 use reqwest::Method;

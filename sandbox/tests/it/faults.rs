@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use paygate::razorpay::types;
-use paygate::transport::RetryPolicy;
+use paygate::RetryPolicy;
 use paygate::{Error, TransportKind};
 use paygate_sandbox::{Fault, FaultKind, Gateway};
 use reqwest::Method;

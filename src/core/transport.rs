@@ -14,7 +14,7 @@ use reqwest::{Method, StatusCode};
 use tracing::Instrument;
 
 use crate::Error;
-use crate::inspect::Inspect;
+use crate::core::inspect::Inspect;
 use std::sync::Arc;
 
 /// Default time allowed to establish a connection.
@@ -39,7 +39,7 @@ pub(crate) struct GatewayProfile {
     /// The generated `OPERATION_PATHS`: operation id and path template.
     pub operation_paths: &'static [(&'static str, &'static str)],
     /// The generated `REQUEST_LIMITS`, checked before a request is sent.
-    pub request_limits: &'static [crate::validate::FieldLimits],
+    pub request_limits: &'static [crate::core::validate::FieldLimits],
     /// The generated `IDEMPOTENCY_KEYS`: operation id and the header that carries its key.
     pub idempotency_keys: &'static [(&'static str, &'static str)],
 }
@@ -242,7 +242,7 @@ impl Transport {
         }
     }
 
-    /// Progenitor's pre hook: refuses bad input before it is sent (see [`crate::validate`]),
+    /// Progenitor's pre hook: refuses bad input before it is sent (see [`crate::core::validate`]),
     /// then adds an idempotency key where one is needed.
     #[allow(clippy::result_large_err)] // the error type progenitor's pre hook must return
     pub(crate) fn prepare<E>(
@@ -250,8 +250,8 @@ impl Transport {
         operation_id: &str,
         request: &mut reqwest::Request,
     ) -> Result<(), progenitor_client::Error<E>> {
-        crate::validate::check(self.gateway, operation_id, request)
-            .map_err(crate::validate::Invalid::into_progenitor)?;
+        crate::core::validate::check(self.gateway, operation_id, request)
+            .map_err(crate::core::validate::Invalid::into_progenitor)?;
         self.add_idempotency_key(operation_id, request);
         Ok(())
     }
@@ -384,7 +384,7 @@ where
                     inner, status, headers,
                 ));
             }
-            Some((path, value)) => Some(crate::inspect::below_minimum_error(&path, value)),
+            Some((path, value)) => Some(crate::core::inspect::below_minimum_error(&path, value)),
         },
         // Not JSON at all: an unexpected response, like an HTML page from a proxy.
         Err(e) if e.is_syntax() || e.is_eof() => None,

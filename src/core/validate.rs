@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use crate::transport::GatewayProfile;
+use crate::core::transport::GatewayProfile;
 
 /// The limits the spec puts on one request field; the code generator emits them for every
 /// operation as `REQUEST_LIMITS` (see `codegen`), so the spec is the only place they are written.

@@ -7,7 +7,7 @@ use bytes::Bytes;
 use reqwest::StatusCode;
 
 use crate::razorpay;
-use crate::transport::{BufferedBody, DecodeFailure, Repeatable, Truncated};
+use crate::core::transport::{BufferedBody, DecodeFailure, Repeatable, Truncated};
 use std::sync::Arc;
 
 /// How much of an unexpected body an error keeps: enough to recognise a proxy's HTML page.
@@ -187,7 +187,7 @@ impl Error {
             }
             | Self::ResponseTooLarge {
                 status, repeatable, ..
-            } => crate::transport::status_allows_retry(*status, *repeatable),
+            } => crate::core::transport::status_allows_retry(*status, *repeatable),
             Self::Decode { .. } | Self::InvalidRequest { .. } => false,
         }
     }
@@ -350,7 +350,7 @@ pub(crate) fn from_progenitor<E>(
         P::CommunicationError(mut source)
         | P::ResponseBodyError(mut source)
         | P::InvalidUpgrade(mut source) => {
-            let repeatable = crate::transport::take_repeatable_mark(&mut source);
+            let repeatable = crate::core::transport::take_repeatable_mark(&mut source);
             Error::Transport {
                 kind: TransportKind::of(&source),
                 source,
@@ -358,7 +358,7 @@ pub(crate) fn from_progenitor<E>(
             }
         }
         P::InvalidRequest(message) | P::Custom(message) => {
-            match crate::validate::Invalid::from_message(&message) {
+            match crate::core::validate::Invalid::from_message(&message) {
                 Some(invalid) => Error::InvalidRequest {
                     field: invalid.field,
                     value: invalid.value,

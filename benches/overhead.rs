@@ -234,7 +234,7 @@ impl Clients {
                         types::CreateOrderRequest::builder()
                             .amount(50_000)
                             .currency("INR")
-                            .receipt(types::CreateOrderRequestReceipt::try_from("r1").ok())
+                            .receipt("r1".to_owned())
                             .notes(Some(notes.clone())),
                     )
                     .send()

@@ -13,8 +13,8 @@
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
-use paygate::razorpay::{self, types};
 use paygate::RetryPolicy;
+use paygate::razorpay::{self, types};
 use paygate_sandbox::{PayWith, Sandbox};
 
 const REQUESTS_PER_ROUND: usize = 2_000;

@@ -404,7 +404,6 @@ async fn listing_and_errors(
         )
         .send()
         .await
-        .map_err(paygate::Error::from)
         .expect_err("an order under ₹1 is refused");
     if let paygate::Error::InvalidRequest { field, .. } = &refused {
         outcome.refused_field = Some(field.clone());
@@ -417,7 +416,6 @@ async fn listing_and_errors(
         .payment_id("pay_DoesNotExist01")
         .send()
         .await
-        .map_err(paygate::Error::from)
         .expect_err("an unknown payment is an error");
     outcome.gateway_error_code = unknown.razorpay().map(|e| e.code.to_string());
     writeln!(out, "12. The gateway's answer, typed: {unknown}")?;

@@ -14,6 +14,7 @@ mod core;
 pub mod ippopay;
 pub mod razorpay;
 
-pub use core::error::{Error, RazorpayError, TransportKind};
+pub use core::client::{Client, ClientBuilder, Gateway};
+pub use core::error::{ApiError, Error, TransportKind};
 pub use core::inspect;
-pub use core::transport::{self, ClientBuilder, RetryPolicy};
+pub use core::transport::{self, RetryPolicy};

@@ -19,7 +19,7 @@ const FAST_RETRIES: RetryPolicy = RetryPolicy {
 /// A client for the loopback `base_url`, configured further by `configure`.
 fn client_at(
     base_url: impl Into<String>,
-    configure: impl FnOnce(ClientBuilder<razorpay::Client>) -> ClientBuilder<razorpay::Client>,
+    configure: impl FnOnce(ClientBuilder<razorpay::Razorpay>) -> ClientBuilder<razorpay::Razorpay>,
 ) -> razorpay::Client {
     let builder = razorpay::Client::builder(common::RAZORPAY_KEY_ID, common::RAZORPAY_KEY_SECRET)
         .base_url(base_url)
@@ -267,7 +267,6 @@ async fn post_without_idempotency_key_is_sent_exactly_once() {
         )
         .send()
         .await
-        .map_err(Error::from)
         .unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
     mock.assert_calls_async(1).await;
@@ -341,7 +340,7 @@ async fn is_retryable_after_a_500_depends_on_the_request() {
         .await;
     let client = common::razorpay(&server);
     let get = fetch(&client).await.unwrap_err();
-    assert!(matches!(get, Error::Razorpay { .. }), "{get:?}");
+    assert!(get.razorpay().is_some(), "{get:?}");
     assert!(get.is_retryable(), "{get:?}");
     let refund: Error = client
         .refund_payment()
@@ -350,8 +349,7 @@ async fn is_retryable_after_a_500_depends_on_the_request() {
         .body(razorpay::types::RefundPaymentRequest::builder())
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     assert!(refund.is_retryable(), "{refund:?}");
     let create = create_order(&client).await.unwrap_err();
     assert!(!create.is_retryable(), "{create:?}");
@@ -399,7 +397,6 @@ async fn retried_refund_carries_one_generated_idempotency_key() {
         .body(razorpay::types::RefundPaymentRequest::builder())
         .send()
         .await
-        .map_err(Error::from)
         .unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
     mock.assert_calls_async(3).await;
@@ -537,7 +534,6 @@ async fn post_that_times_out_is_not_sent_again() {
         )
         .send()
         .await
-        .map_err(Error::from)
         .unwrap_err();
     assert!(
         matches!(
@@ -656,8 +652,7 @@ async fn a_307_on_create_order_does_not_resend_the_body_elsewhere() {
         )
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     assert_eq!(
         reached.calls_async().await,
         0,
@@ -720,8 +715,7 @@ async fn an_interrupted_post_without_idempotency_key_is_not_retryable() {
         )
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     assert!(
         matches!(
             err,
@@ -746,8 +740,7 @@ async fn an_interrupted_refund_with_idempotency_key_is_retryable() {
         .body(razorpay::types::RefundPaymentRequest::builder())
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     assert!(err.is_retryable(), "{err:?}");
     // Sent again, with the same generated key, as often as the policy allows.
     assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 3);

@@ -225,14 +225,12 @@ async fn success_false_with_http_200_is_an_error() {
         .body(types::RefundRequest::builder())
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     match &err {
-        Error::Ippopay {
-            status, message, ..
-        } => {
+        Error::Api { status, error, .. } => {
             assert_eq!(status.as_u16(), 200);
-            assert_eq!(message, "Refund already initiated");
+            assert_eq!(error.gateway(), "Ippopay");
+            assert_eq!(error.message(), "Refund already initiated");
         }
         other => panic!("expected an Ippopay error, got {other:?}"),
     }
@@ -254,11 +252,10 @@ async fn unauthorized_and_server_errors_carry_status_and_message() {
             .order_id(ORDER_ID)
             .send()
             .await
-            .unwrap_err()
-            .into();
+            .unwrap_err();
         assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
         assert!(
-            matches!(&err, Error::Ippopay { message: m, .. } if m == message),
+            matches!(&err, Error::Api { error, .. } if error.message() == message),
             "{err:?}"
         );
         assert_eq!(err.is_auth(), status == 401);
@@ -284,9 +281,11 @@ async fn a_failed_create_order_is_retryable_only_when_refused_before_acting() {
             .body(types::CreateOrderRequest::builder().amount(rupees("10.00")))
             .send()
             .await
-            .unwrap_err()
-            .into();
-        assert!(matches!(err, Error::Ippopay { .. }), "{err:?}");
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::Api { error, .. } if error.gateway() == "Ippopay"),
+            "{err:?}"
+        );
         assert_eq!(err.is_retryable(), retryable, "{status}: {err:?}");
     }
 }

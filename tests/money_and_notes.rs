@@ -62,7 +62,6 @@ async fn an_ippopay_response_with_fractions_of_a_paisa_is_a_decode_error() {
         .send()
         .await
         .map(|_| ())
-        .map_err(Error::from)
         .unwrap_err();
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
     assert!(err.to_string().contains("99.999"), "{err}");
@@ -103,14 +102,12 @@ async fn a_negative_razorpay_amount_is_a_decode_error_naming_the_field() {
         })
         .await;
     let client = common::razorpay(&server);
-    let err = Error::from(
-        client
-            .fetch_payment()
-            .payment_id("pay_1")
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let err = client
+        .fetch_payment()
+        .payment_id("pay_1")
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
     assert!(err.to_string().contains("`amount` is -5000"), "{err}");
     assert_eq!(
@@ -118,7 +115,7 @@ async fn a_negative_razorpay_amount_is_a_decode_error_naming_the_field() {
         Some(http::StatusCode::OK),
         "the status is kept"
     );
-    let err = Error::from(client.list_payments().send().await.unwrap_err());
+    let err = client.list_payments().send().await.unwrap_err();
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
     // The note called `amount` is the merchant's text, not money; the fee is.
     assert!(err.to_string().contains("`items[1].fee` is -3"), "{err}");

@@ -60,13 +60,23 @@ async fn amount_below_100_paise() {
     assert_eq!((field.as_str(), value.as_str()), ("amount", "99"));
 }
 
-/// A receipt over 40 characters cannot even be put into a request: the generated type refuses
-/// it, naming the limit (the pre-request hook checks it again for bodies built another way).
-#[test]
-fn receipt_longer_than_40() {
-    let err = types::CreateOrderRequestReceipt::try_from("r".repeat(41).as_str()).unwrap_err();
-    assert!(err.to_string().contains("40"), "{err}");
-    assert!(types::CreateOrderRequestReceipt::try_from("r".repeat(40).as_str()).is_ok());
+/// A receipt over 40 characters is refused by the pre-request check, which names the field and
+/// the value (the generated builder leaves request limits to it).
+#[tokio::test]
+async fn receipt_longer_than_40() {
+    let receipt = "r".repeat(41);
+    let (field, value, reason) = refused_order(
+        types::CreateOrderRequest::builder()
+            .amount(100)
+            .currency("INR")
+            .receipt(receipt.clone()),
+    )
+    .await;
+    assert_eq!(
+        (field.as_str(), value.as_str()),
+        ("receipt", receipt.as_str())
+    );
+    assert!(reason.contains("40"), "{reason}");
 }
 
 #[tokio::test]
@@ -352,4 +362,14 @@ async fn note_keys_are_limited_like_values_in_characters() {
     .await
     .unwrap();
     mock.assert_async().await;
+}
+
+/// A builder argument that does not convert (here a required field never given) is refused
+/// with the argument's name, carried as a typed value, not read back from a message.
+#[tokio::test]
+async fn a_missing_required_field_names_the_argument() {
+    let (field, value, reason) =
+        refused_order(types::CreateOrderRequest::builder().currency("INR")).await;
+    assert_eq!((field.as_str(), value.as_str()), ("body", ""));
+    assert!(reason.contains("amount"), "{reason}");
 }

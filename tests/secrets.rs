@@ -46,17 +46,10 @@ async fn debug_of_clients_builders_and_errors_hides_the_secret() {
         .order_id("order_1")
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     assert_clean("error Debug", &format!("{err:?}"));
     assert_clean("error Display", &err.to_string());
-    let err: Error = ippo
-        .fetch_order()
-        .order_id("o@1")
-        .send()
-        .await
-        .unwrap_err()
-        .into();
+    let err: Error = ippo.fetch_order().order_id("o@1").send().await.unwrap_err();
     assert_clean("error Debug", &format!("{err:?}"));
 
     let refused = razorpay::Client::builder("key", common::RAZORPAY_KEY_SECRET)

@@ -116,7 +116,8 @@ pub fn implement(file: &mut syn::File, spec: &OpenAPI) -> Result<(), String> {
                         quote! { crate::core::inspect::at_least(&self.#member, #minimum, #name, path) },
                     );
                 } else if holds_struct(&field.ty, &names) {
-                    checks.push(quote! { crate::core::inspect::nested(&self.#member, #name, path) });
+                    checks
+                        .push(quote! { crate::core::inspect::nested(&self.#member, #name, path) });
                 }
                 if let Some(value) = rules.and_then(|r| r.failure_when.get(&name)) {
                     failures.push(quote! { crate::core::inspect::equals(&self.#member, #value) });

@@ -7,14 +7,18 @@
 //!   would otherwise `assert!` on without saying where;
 //! - [`open_enum`] gives every open enum of the spec a Rust enum with a catch-all variant;
 //! - [`path_params`] refuses, in every generated `send`, a path parameter that would change
-//!   the endpoint (`..`, `.`, blank), while its raw value is still known.
+//!   the endpoint (`..`, `.`, blank), while its raw value is still known;
+//! - [`loosen`] leaves request limits to the pre-request check, which names field and value;
+//! - [`send`] makes every operation return `paygate::Error`, refusals as typed values.
 
 pub mod compat;
 pub mod headers;
 pub mod inspect;
+pub mod loosen;
 pub mod nullable;
 pub mod open_enum;
 pub mod path_params;
+pub mod send;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -148,7 +152,9 @@ pub fn generate_from(
     // The default hook would print the panic and a backtrace before our one-line message.
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    let generated = std::panic::catch_unwind(|| Generator::new(&settings).generate_tokens(spec));
+    let for_types = loosen::loosen(spec);
+    let generated =
+        std::panic::catch_unwind(|| Generator::new(&settings).generate_tokens(&for_types));
     std::panic::set_hook(hook);
     let tokens = generated
         .map_err(|panic| {
@@ -168,6 +174,8 @@ pub fn generate_from(
     path_params::inject(&mut file, &path_params::collect(spec))
         .map_err(|e| fail(vec![format!("generated code: {e}")]))?;
     headers::remove_api_version(&mut file, spec.operations().next().is_some())
+        .map_err(|e| fail(vec![format!("generated code: {e}")]))?;
+    send::rewrite(&mut file, spec, spec.operations().next().is_some())
         .map_err(|e| fail(vec![format!("generated code: {e}")]))?;
     inspect::decode_once(&mut file, spec.operations().next().is_some())
         .map_err(|e| fail(vec![format!("generated code: {e}")]))?;
@@ -208,7 +216,7 @@ fn default_base_url(spec: &openapiv3::OpenAPI) -> Result<syn::Item, String> {
 }
 
 /// An operation's parameters, with `$ref`s to `components/parameters` resolved.
-fn parameters<'a>(
+pub(crate) fn parameters<'a>(
     spec: &'a openapiv3::OpenAPI,
     op: &'a openapiv3::Operation,
 ) -> impl Iterator<Item = &'a openapiv3::Parameter> {
@@ -534,7 +542,8 @@ mod tests {
         let send = &source[source.find("pub async fn send").unwrap()..];
         let url = send.find("let url").unwrap();
         for name in ["thing_id", "part_id"] {
-            let check = format!("crate::core::validate::path_parameter(\"{name}\", &{name}.to_string())");
+            let check =
+                format!("crate::core::validate::path_parameter(\"{name}\", &{name}.to_string())");
             let at = send
                 .find(&check)
                 .unwrap_or_else(|| panic!("no check for {name}:\n{send}"));

@@ -5,7 +5,7 @@
 //! By the time a hook sees the request, the URL is already normalised and the value is lost,
 //! so every generated `send` gets, right after it binds each path parameter of the spec, a call
 //! to `crate::core::validate::path_parameter(name, value)` that refuses the value before any URL
-//! is built.
+//! is built (into the `refused` slot of [`crate::send`]).
 
 use heck::ToSnakeCase;
 
@@ -93,7 +93,7 @@ impl Injector<'_> {
             let ident = syn::Ident::new(&ident, proc_macro2::Span::call_site());
             let check: syn::Stmt = syn::parse_quote! {
                 crate::core::validate::path_parameter(#name, &#ident.to_string())
-                    .map_err(progenitor_client::Error::InvalidRequest)?;
+                    .map_err(|invalid| crate::core::validate::refuse(&mut refused, invalid))?;
             };
             f.block.stmts.insert(at + 1, check);
         }
@@ -102,7 +102,7 @@ impl Injector<'_> {
 }
 
 /// The `operation_id: "..."` of the `OperationInfo` a `send` builds.
-fn operation_id(block: &syn::Block) -> Option<String> {
+pub(crate) fn operation_id(block: &syn::Block) -> Option<String> {
     block.stmts.iter().find_map(|stmt| {
         let syn::Stmt::Local(local) = stmt else {
             return None;

@@ -1,37 +1,31 @@
-//! [`Error`]: every way a call can fail, for both gateways, with the HTTP status whenever there
+//! [`Error`]: every way a call can fail, for every gateway, with the HTTP status whenever there
 //! was a response.
 
+use std::any::Any;
 use std::fmt;
+use std::sync::Arc;
 
 use bytes::Bytes;
 use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
 
-use crate::razorpay;
 use crate::core::transport::{BufferedBody, DecodeFailure, Repeatable, Truncated};
-use std::sync::Arc;
+use crate::core::validate::Invalid;
 
 /// How much of an unexpected body an error keeps: enough to recognise a proxy's HTML page.
 const BODY_PREFIX_LEN: usize = 512;
-
-/// Razorpay's documented error body (`{"error": {...}}`).
-pub type RazorpayError = razorpay::types::ErrorResponseError;
 
 /// A failed call to a payment gateway.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
-    /// Razorpay answered with its documented error body.
-    Razorpay {
+    /// The gateway answered with its documented error body (Ippopay's
+    /// `{"success": false, ...}` possibly with HTTP 200).
+    Api {
+        /// The response's status.
         status: StatusCode,
-        error: Box<RazorpayError>,
-        /// Whether the request was safe to send again whatever the gateway did with it: a GET,
-        /// or a POST carrying its idempotency key (see [`Error::is_retryable`]).
-        repeatable: bool,
-    },
-    /// Ippopay answered `{"success": false, "message": ...}`, possibly with HTTP 200.
-    Ippopay {
-        status: StatusCode,
-        message: String,
+        /// What the body says: code, message, field, and the gateway's own typed body.
+        error: Box<ApiError>,
         /// Whether the request was safe to send again whatever the gateway did with it: a GET,
         /// or a POST carrying its idempotency key (see [`Error::is_retryable`]).
         repeatable: bool,
@@ -108,8 +102,7 @@ impl Error {
     /// The HTTP status, when the gateway answered.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Self::Razorpay { status, .. }
-            | Self::Ippopay { status, .. }
+            Self::Api { status, .. }
             | Self::UnexpectedResponse { status, .. }
             | Self::ResponseTooLarge { status, .. } => Some(*status),
             Self::Transport { source, .. } => source.status(),
@@ -126,10 +119,10 @@ impl Error {
         }
     }
 
-    /// Razorpay's error details, when the body was its documented error.
-    pub fn razorpay(&self) -> Option<&RazorpayError> {
+    /// The gateway's documented error, when it answered with one.
+    pub fn api(&self) -> Option<&ApiError> {
         match self {
-            Self::Razorpay { error, .. } => Some(error),
+            Self::Api { error, .. } => Some(error),
             _ => None,
         }
     }
@@ -176,10 +169,7 @@ impl Error {
                 TransportKind::Timeout | TransportKind::Interrupted => *repeatable,
                 TransportKind::Other => false,
             },
-            Self::Razorpay {
-                status, repeatable, ..
-            }
-            | Self::Ippopay {
+            Self::Api {
                 status, repeatable, ..
             }
             | Self::UnexpectedResponse {
@@ -209,20 +199,17 @@ fn prefix(body: &[u8]) -> String {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Razorpay { status, error, .. } => {
-                write!(
-                    f,
-                    "Razorpay error {status}: {}: {}",
-                    error.code, error.description
-                )?;
+            Self::Api { status, error, .. } => {
+                write!(f, "{} error {status}: ", error.gateway)?;
+                if let Some(code) = &error.code {
+                    write!(f, "{code}: ")?;
+                }
+                write!(f, "{}", error.message)?;
                 if let Some(field) = &error.field {
                     write!(f, " (field `{field}`)")?;
                 }
                 Ok(())
             }
-            Self::Ippopay {
-                status, message, ..
-            } => write!(f, "Ippopay error {status}: {message}"),
             Self::UnexpectedResponse {
                 status,
                 body,
@@ -274,21 +261,122 @@ impl std::error::Error for Error {
     }
 }
 
-/// Maps what progenitor reports to [`Error`]; the gateway-specific part (how its error body
-/// looks) comes from `documented` and `api_error`, which also get the status and whether the
-/// request was safe to repeat.
-pub(crate) fn from_progenitor<E>(
-    e: progenitor_client::Error<E>,
-    documented: impl FnOnce(StatusCode, bool, E) -> Error,
-    api_error: impl FnOnce(StatusCode, bool, &[u8]) -> Option<Error>,
-) -> Error {
+/// A gateway's documented error body, as the generated type of its spec.
+pub(crate) trait ErrorBody: DeserializeOwned {
+    /// What the body says, or `None` when it does not report a failure (an Ippopay envelope
+    /// with `success: true`).
+    fn into_api_error(self) -> Option<ApiError>;
+}
+
+/// Operations without a documented error body.
+impl ErrorBody for () {
+    fn into_api_error(self) -> Option<ApiError> {
+        None
+    }
+}
+
+/// What a gateway's documented error body says, whatever the gateway: see [`Error::Api`].
+pub struct ApiError {
+    gateway: &'static str,
+    code: Option<String>,
+    message: String,
+    field: Option<String>,
+    details: Box<dyn Any + Send + Sync>,
+}
+
+impl ApiError {
+    /// `details` is the gateway's whole error body, as its generated type.
+    pub(crate) fn new<T: Any + Send + Sync>(
+        gateway: &'static str,
+        code: Option<String>,
+        message: String,
+        field: Option<String>,
+        details: T,
+    ) -> Self {
+        Self {
+            gateway,
+            code,
+            message,
+            field,
+            details: Box::new(details),
+        }
+    }
+
+    /// The gateway's name as it writes it (`"Razorpay"`).
+    pub fn gateway(&self) -> &'static str {
+        self.gateway
+    }
+
+    /// The gateway's error code (Razorpay's `BAD_REQUEST_ERROR`), when it sends one.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+
+    /// The gateway's description of the failure.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The request field the gateway blames, when it names one.
+    pub fn field(&self) -> Option<&str> {
+        self.field.as_deref()
+    }
+
+    /// The gateway's own error type, e.g. `paygate::razorpay::types::ErrorResponseError`.
+    pub fn details<T: Any>(&self) -> Option<&T> {
+        self.details.downcast_ref()
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("gateway", &self.gateway)
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .field("field", &self.field)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The end of every generated `send` (`codegen/src/send.rs`): progenitor's result as
+/// [`Error`], a refusal taken typed from the operation's `refused` slot.
+pub(crate) fn finish<T, E: ErrorBody>(
+    result: Result<T, progenitor_client::Error<E>>,
+    refused: Option<Invalid>,
+) -> Result<T, Error> {
+    result.map_err(|e| match refused {
+        Some(invalid) => Error::InvalidRequest {
+            field: invalid.field,
+            value: invalid.value,
+            reason: invalid.reason,
+        },
+        None => from_progenitor(e),
+    })
+}
+
+/// Maps what progenitor reports to [`Error`]; how the gateway's error body reads comes from
+/// its [`ErrorBody`].
+fn from_progenitor<E: ErrorBody>(e: progenitor_client::Error<E>) -> Error {
     use progenitor_client::Error as P;
+    let api_error = |status, repeatable, error: E| {
+        error.into_api_error().map(|error| Error::Api {
+            status,
+            error: Box::new(error),
+            repeatable,
+        })
+    };
     match e {
         P::ErrorResponse(rv) => {
             // The post hook hands every error status back as `UnexpectedResponse`, which keeps
             // the request's facts; should one arrive here, assume the worst.
             let status = rv.status();
-            documented(status, false, rv.into_inner())
+            api_error(status, false, rv.into_inner()).unwrap_or(Error::UnexpectedResponse {
+                status,
+                body: Bytes::new(),
+                location: None,
+                repeatable: false,
+            })
         }
         P::UnexpectedResponse(mut response) => {
             let status = response.status();
@@ -323,7 +411,10 @@ pub(crate) fn from_progenitor<E>(
             }
             // Taken out, so the error in it has one owner left and can be moved out.
             let decode_failure = response.extensions_mut().remove::<DecodeFailure>();
-            if let Some(error) = api_error(status, repeatable, &body) {
+            if let Some(error) = serde_json::from_slice::<E>(&body)
+                .ok()
+                .and_then(|error| api_error(status, repeatable, error))
+            {
                 return error;
             }
             if let Some(DecodeFailure(source)) = decode_failure {
@@ -357,37 +448,12 @@ pub(crate) fn from_progenitor<E>(
                 repeatable,
             }
         }
-        P::InvalidRequest(message) | P::Custom(message) => {
-            match crate::core::validate::Invalid::from_message(&message) {
-                Some(invalid) => Error::InvalidRequest {
-                    field: invalid.field,
-                    value: invalid.value,
-                    reason: invalid.reason,
-                },
-                None => invalid_request(&message),
-            }
-        }
-    }
-}
-
-/// Progenitor's and typify's builders report a bad argument as text, e.g.
-/// "conversion to `CreateOrderRequestReceipt` for receipt failed: longer than 40 characters" or
-/// "error converting supplied value for receipt: longer than 40 characters"; keep the field
-/// name separate so callers can match on it.
-fn invalid_request(message: &str) -> Error {
-    let field = message
-        .split_once("supplied value for ")
-        .and_then(|(_, rest)| rest.split_once(':'))
-        .or_else(|| {
-            message
-                .split_once(" for ")
-                .and_then(|(_, rest)| rest.split_once(" failed"))
-        })
-        .map(|(field, _)| field.to_owned())
-        .unwrap_or_default();
-    Error::InvalidRequest {
-        field,
-        value: String::new(),
-        reason: message.to_owned(),
+        // Every refusal of paygate's own goes through the `refused` slot (see [`finish`]);
+        // progenitor has none left of its own, but should one come, its text is the reason.
+        P::InvalidRequest(reason) | P::Custom(reason) => Error::InvalidRequest {
+            field: String::new(),
+            value: String::new(),
+            reason,
+        },
     }
 }

@@ -2,6 +2,7 @@
 //! each gateway module (`crate::razorpay`, `crate::ippopay`) implements [`Gateway`] with what
 //! its spec generates, and the core does the rest.
 
+pub(crate) mod client;
 pub(crate) mod error;
 pub mod inspect;
 pub mod transport;

@@ -2,10 +2,8 @@
 //! the hooks every generated operation runs through.
 
 use std::fmt;
-use std::marker::PhantomData;
 use std::time::{Duration, Instant};
 
-use base64::Engine;
 use bytes::Bytes;
 use progenitor_client::OperationInfo;
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
@@ -13,7 +11,6 @@ use reqwest::{Method, StatusCode};
 
 use tracing::Instrument;
 
-use crate::Error;
 use crate::core::inspect::Inspect;
 use std::sync::Arc;
 
@@ -29,19 +26,20 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 1 << 20;
 /// (`PROFILE`), built from what its spec generates plus the names it uses for its key pair, so
 /// nothing here names a gateway.
 #[derive(Debug)]
-pub(crate) struct GatewayProfile {
+#[doc(hidden)]
+pub struct GatewayProfile {
     /// Short name for logs and `Debug`: the gateway module's name.
-    pub name: &'static str,
+    pub(crate) name: &'static str,
     /// What the gateway calls the two halves of its key pair, for errors and `Debug`.
-    pub credential_names: (&'static str, &'static str),
+    pub(crate) credential_names: (&'static str, &'static str),
     /// The generated `DEFAULT_BASE_URL` (the spec's first server).
-    pub default_base_url: &'static str,
+    pub(crate) default_base_url: &'static str,
     /// The generated `OPERATION_PATHS`: operation id and path template.
-    pub operation_paths: &'static [(&'static str, &'static str)],
+    pub(crate) operation_paths: &'static [(&'static str, &'static str)],
     /// The generated `REQUEST_LIMITS`, checked before a request is sent.
-    pub request_limits: &'static [crate::core::validate::FieldLimits],
+    pub(crate) request_limits: &'static [crate::core::validate::FieldLimits],
     /// The generated `IDEMPOTENCY_KEYS`: operation id and the header that carries its key.
-    pub idempotency_keys: &'static [(&'static str, &'static str)],
+    pub(crate) idempotency_keys: &'static [(&'static str, &'static str)],
 }
 
 impl GatewayProfile {
@@ -135,9 +133,9 @@ pub(crate) struct BufferedBody(pub(crate) Bytes);
 /// The per-client state behind every generated operation (progenitor's "inner type").
 #[derive(Clone)]
 pub struct Transport {
-    gateway: &'static GatewayProfile,
-    retry: RetryPolicy,
-    max_response_bytes: usize,
+    pub(crate) gateway: &'static GatewayProfile,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) max_response_bytes: usize,
 }
 
 impl fmt::Debug for Transport {
@@ -242,16 +240,15 @@ impl Transport {
         }
     }
 
-    /// Progenitor's pre hook: refuses bad input before it is sent (see [`crate::core::validate`]),
-    /// then adds an idempotency key where one is needed.
-    #[allow(clippy::result_large_err)] // the error type progenitor's pre hook must return
-    pub(crate) fn prepare<E>(
+    /// Called by every generated operation before it sends (`codegen/src/send.rs`): refuses
+    /// bad input (see [`crate::core::validate`]), then adds an idempotency key where one is
+    /// needed.
+    pub(crate) fn prepare(
         &self,
         operation_id: &str,
         request: &mut reqwest::Request,
-    ) -> Result<(), progenitor_client::Error<E>> {
-        crate::core::validate::check(self.gateway, operation_id, request)
-            .map_err(crate::core::validate::Invalid::into_progenitor)?;
+    ) -> Result<(), crate::core::validate::Invalid> {
+        crate::core::validate::check(self.gateway, operation_id, request)?;
         self.add_idempotency_key(operation_id, request);
         Ok(())
     }
@@ -439,239 +436,19 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     Some(Duration::from_secs(seconds))
 }
 
-/// A client that [`ClientBuilder`] can build.
-pub trait FromParts: Sized {
-    #[doc(hidden)]
-    const GATEWAY: GatewayId;
-    #[doc(hidden)]
-    fn from_parts(base_url: &str, http: reqwest::Client, transport: Transport) -> Self;
-}
-
-/// Identifies a gateway to [`ClientBuilder`]; not constructible outside paygate.
-#[derive(Debug, Clone, Copy)]
-pub struct GatewayId(pub(crate) &'static GatewayProfile);
-
-/// Configures and builds a gateway client; each gateway module's `Client::builder` makes one
-/// from that gateway's key pair.
-pub struct ClientBuilder<C> {
-    username: String,
-    secret: String,
-    base_url: Option<String>,
-    allow_http: bool,
-    timeout: Duration,
-    connect_timeout: Duration,
-    user_agent: String,
-    retry: RetryPolicy,
-    max_response_bytes: usize,
-    client: PhantomData<fn() -> C>,
-}
-
-impl<C: FromParts> fmt::Debug for ClientBuilder<C> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (id, secret) = C::GATEWAY.0.credential_names;
-        f.debug_struct("ClientBuilder")
-            .field(id, &self.username)
-            .field(secret, &"<redacted>")
-            .field("base_url", &self.base_url.as_deref().map(redact_url))
-            .field("allow_http", &self.allow_http)
-            .field("timeout", &self.timeout)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("user_agent", &self.user_agent)
-            .field("retry", &self.retry)
-            .finish()
-    }
-}
-
-impl<C: FromParts> ClientBuilder<C> {
-    pub(crate) fn new(username: impl Into<String>, secret: impl Into<String>) -> Self {
-        Self {
-            username: username.into(),
-            secret: secret.into(),
-            base_url: None,
-            allow_http: false,
-            timeout: DEFAULT_TIMEOUT,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            user_agent: concat!("paygate/", env!("CARGO_PKG_VERSION")).to_owned(),
-            retry: RetryPolicy::default(),
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-            client: PhantomData,
-        }
-    }
-
-    /// The API root, e.g. a sandbox; defaults to the gateway's production URL.
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
-        self
-    }
-
-    /// Allows an `http://` base URL on a loopback host (127.0.0.0/8, ::1, `localhost`), which
-    /// sends the credentials in clear text: for tests against a local server only.
-    pub fn allow_insecure_http(mut self) -> Self {
-        self.allow_http = true;
-        self
-    }
-
-    /// Time allowed for one attempt, from sending to the last byte (default 30 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// Time allowed to open a connection (default 10 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    /// Replaces the default `User-Agent` (`paygate/<version>`).
-    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = user_agent.into();
-        self
-    }
-
-    /// Replaces the default [`RetryPolicy`]; `RetryPolicy::none()` turns retries off.
-    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
-        self.retry = retry;
-        self
-    }
-
-    /// Largest response body accepted (default 1 MiB).
-    pub fn max_response_bytes(mut self, limit: usize) -> Self {
-        self.max_response_bytes = limit;
-        self
-    }
-
-    /// Builds the client; fails on empty or ambiguous credentials, a malformed base URL, one
-    /// with credentials, a query or a fragment, or a clear-text one (see
-    /// [`Self::allow_insecure_http`]).
-    pub fn build(self) -> Result<C, Error> {
-        let gateway = C::GATEWAY.0;
-        let (id_name, secret_name) = gateway.credential_names;
-        let id = &self.username;
-        if id.trim().is_empty() {
-            return Err(Error::invalid(id_name, id, "must not be empty"));
-        }
-        if id.trim() != id {
-            return Err(Error::invalid(
-                id_name,
-                id,
-                "must not start or end with whitespace",
-            ));
-        }
-        if id.contains(':') {
-            return Err(Error::invalid(
-                id_name,
-                id,
-                "must not contain `:`, which separates key and secret in Basic auth",
-            ));
-        }
-        if self.secret.is_empty() {
-            return Err(Error::invalid(
-                secret_name,
-                "<redacted>",
-                "must not be empty",
-            ));
-        }
-        let base_url = self
-            .base_url
-            .unwrap_or_else(|| gateway.default_base_url.to_owned());
-        check_base_url(&base_url, self.allow_http)?;
-        let credentials = base64::engine::general_purpose::STANDARD
-            .encode(format!("{}:{}", self.username, self.secret));
-        let mut authorization =
-            HeaderValue::from_str(&format!("Basic {credentials}")).map_err(|_| {
-                Error::invalid(
-                    id_name,
-                    &self.username,
-                    "contains characters not allowed in a header",
-                )
-            })?;
-        authorization.set_sensitive(true);
-        let mut headers = HeaderMap::new();
-        headers.insert(header::AUTHORIZATION, authorization);
-        headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
-        let user_agent = HeaderValue::from_str(&self.user_agent).map_err(|_| {
-            Error::invalid("user_agent", &self.user_agent, "not a valid header value")
-        })?;
-        headers.insert(HeaderName::from_static("user-agent"), user_agent);
-        let http = reqwest::Client::builder()
-            .default_headers(headers)
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
-            // Payment APIs do not redirect: a 3xx is an error, never a request elsewhere.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| Error::Transport {
-                kind: crate::TransportKind::Other,
-                source: e,
-                repeatable: false,
-            })?;
-        let transport = Transport {
-            gateway,
-            retry: self.retry,
-            max_response_bytes: self.max_response_bytes,
-        };
-        Ok(C::from_parts(
-            base_url.trim_end_matches('/'),
-            http,
-            transport,
-        ))
-    }
-}
-
-/// Refuses a base URL the client cannot use safely; the URL in the error has its userinfo
-/// redacted, even when it does not parse.
-fn check_base_url(base_url: &str, allow_http: bool) -> Result<(), Error> {
-    let shown = redact_url(base_url);
-    let refuse = |reason: &str| Err(Error::invalid("base_url", &shown, reason));
-    let parsed = match reqwest::Url::parse(base_url) {
-        Ok(parsed) => parsed,
-        Err(e) => return refuse(&e.to_string()),
-    };
-    if !parsed.username().is_empty() || parsed.password().is_some() {
-        return refuse(
-            "must not contain credentials (user:password@): the client sends its own key pair",
-        );
-    }
-    if parsed.query().is_some() || parsed.fragment().is_some() {
-        return refuse("must not have a query or a fragment");
-    }
-    match parsed.scheme() {
-        "https" => Ok(()),
-        "http" if allow_http && is_loopback(&parsed) => Ok(()),
-        "http" if allow_http => {
-            refuse("allow_insecure_http() allows only loopback hosts (127.0.0.0/8, ::1, localhost)")
-        }
-        "http" => refuse(
-            "http:// would send the API secret in clear text; use https:// or allow_insecure_http() for local tests",
-        ),
-        other => refuse(&format!("unsupported scheme {other}")),
-    }
-}
-
-fn is_loopback(url: &reqwest::Url) -> bool {
-    let host = url.host_str().unwrap_or_default();
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
-}
-
-/// `url` with everything between the scheme and the last `@` replaced: whatever precedes an
-/// `@` may be a password, even in text that is not a valid URL.
-fn redact_url(url: &str) -> String {
-    let start = url.find("://").map_or(0, |i| i + 3);
-    match url[start..].rfind('@') {
-        Some(at) => format!("{}<redacted>{}", &url[..start], &url[start + at..]),
-        None => url.to_owned(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A gateway with no operations, limits or keys of its own.
+    static TEST_GATEWAY: GatewayProfile = GatewayProfile {
+        name: "test",
+        credential_names: ("id", "secret"),
+        default_base_url: "https://gateway.invalid/v1",
+        operation_paths: &[],
+        request_limits: &[],
+        idempotency_keys: &[],
+    };
 
     #[test]
     fn retry_after_replaces_the_backoff_up_to_the_cap() {
@@ -719,16 +496,8 @@ mod tests {
                 then.status(200).body("{}");
             })
             .await;
-        static GATEWAY: GatewayProfile = GatewayProfile {
-            name: "test",
-            credential_names: ("id", "secret"),
-            default_base_url: "https://gateway.invalid/v1",
-            operation_paths: &[],
-            request_limits: &[],
-            idempotency_keys: &[],
-        };
         let transport = Transport {
-            gateway: &GATEWAY,
+            gateway: &TEST_GATEWAY,
             retry: RetryPolicy::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         };
@@ -753,14 +522,42 @@ mod tests {
         mock.assert_calls_async(1).await;
     }
 
-    #[test]
-    fn userinfo_is_redacted_even_from_text_that_is_not_a_url() {
-        assert_eq!(
-            redact_url("https://u:pw@host/v1"),
-            "https://<redacted>@host/v1"
-        );
-        assert_eq!(redact_url("u:p/w@host"), "<redacted>@host");
-        assert_eq!(redact_url("https://host/v1"), "https://host/v1");
+    /// The response an error keeps (built by the post hook from the buffered body) has the URL
+    /// it came from, not a placeholder.
+    #[tokio::test]
+    async fn an_unexpected_response_keeps_its_url() {
+        let server = httpmock::MockServer::start_async().await;
+        server
+            .mock_async(|when, then| {
+                when.path("/payments/pay_1");
+                then.status(502).body("<html>Bad Gateway</html>");
+            })
+            .await;
+        let transport = Transport {
+            gateway: &TEST_GATEWAY,
+            retry: RetryPolicy::none(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        };
+        let url = server.url("/payments/pay_1");
+        let request = reqwest::Request::new(Method::GET, url.parse().expect("loopback URL"));
+        let info = OperationInfo {
+            operation_id: "fetch_payment",
+        };
+        let result = transport
+            .execute(&reqwest::Client::new(), request, &info)
+            .await;
+        let Err(progenitor_client::Error::<()>::UnexpectedResponse(response)) =
+            transport.check(&result)
+        else {
+            panic!("a 502 is handed back as an unexpected response");
+        };
+        assert_eq!(response.status(), StatusCode::BAD_GATEWAY);
+        assert_eq!(response.url().as_str(), url);
+        let body = response
+            .extensions()
+            .get::<BufferedBody>()
+            .expect("buffered");
+        assert_eq!(&body.0[..], b"<html>Bad Gateway</html>");
     }
 
     #[test]

@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 
 use reqwest::header::HeaderName;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use crate::core::transport::GatewayProfile;
@@ -48,11 +47,8 @@ pub(crate) struct DecimalLimits {
 /// A request's JSON body, top-level properties only (the limits apply to those).
 type Body = BTreeMap<String, Box<RawValue>>;
 
-/// Marks a progenitor `Error::Custom` message as one of ours.
-const PREFIX: &str = "paygate-invalid:";
-
-/// A refused argument.
-#[derive(Debug, Serialize, Deserialize, PartialEq)]
+/// A refused argument: which field, the value it had, and why the spec does not allow it.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Invalid {
     pub field: String,
     pub value: String,
@@ -68,21 +64,37 @@ impl Invalid {
         }
     }
 
-    /// Carries the refusal through progenitor, which only lets a hook return text.
-    pub(crate) fn into_progenitor<E>(self) -> progenitor_client::Error<E> {
-        progenitor_client::Error::Custom(self.into_message())
+    /// A builder argument that did not convert to its generated type: progenitor keeps the
+    /// reason but not the value.
+    pub(crate) fn unconverted(field: &str, reason: String) -> Self {
+        Self {
+            field: field.to_owned(),
+            value: String::new(),
+            reason,
+        }
     }
+}
 
-    /// The text form read back by [`Self::from_message`].
-    fn into_message(self) -> String {
-        let json = serde_json::to_string(&self).unwrap_or_default();
-        format!("{PREFIX}{json}")
+impl std::fmt::Display for Invalid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "invalid `{}` = {:?}: {}",
+            self.field, self.value, self.reason
+        )
     }
+}
 
-    /// The refusal carried by [`Self::into_progenitor`], if `message` is one.
-    pub(crate) fn from_message(message: &str) -> Option<Self> {
-        serde_json::from_str(message.strip_prefix(PREFIX)?).ok()
-    }
+/// Puts `invalid` in the generated `send`'s `refused` slot (see `codegen/src/send.rs`), from
+/// which [`crate::core::error::finish`] takes it typed, and gives progenitor the error it
+/// needs to leave the operation; that error's text is for reading only.
+pub(crate) fn refuse<E>(
+    refused: &mut Option<Invalid>,
+    invalid: Invalid,
+) -> progenitor_client::Error<E> {
+    let text = invalid.to_string();
+    *refused = Some(invalid);
+    progenitor_client::Error::Custom(text)
 }
 
 /// Checks `request` for operation `operation_id` against what `gateway`'s spec says: its path
@@ -116,10 +128,9 @@ fn is_bad_path_parameter(value: &str) -> bool {
 
 /// Called by every generated operation right after it takes a path parameter, before the URL
 /// is built (the URL parser resolves `.` and `..` segments, after which the value is lost).
-/// The error text is what progenitor's `Error::InvalidRequest` carries to [`crate::Error`].
-pub(crate) fn path_parameter(name: &str, value: &str) -> Result<(), String> {
+pub(crate) fn path_parameter(name: &str, value: &str) -> Result<(), Invalid> {
     if is_bad_path_parameter(value) {
-        return Err(Invalid::new(name, value, BAD_PATH_PARAMETER).into_message());
+        return Err(Invalid::new(name, value, BAD_PATH_PARAMETER));
     }
     Ok(())
 }
@@ -429,8 +440,7 @@ mod tests {
     #[test]
     fn dot_segments_and_blanks_are_refused_with_their_value() {
         for bad in [".", "..", "", " ", "\t"] {
-            let message = path_parameter("payment_id", bad).unwrap_err();
-            let invalid = Invalid::from_message(&message).unwrap();
+            let invalid = path_parameter("payment_id", bad).unwrap_err();
             assert_eq!(
                 (invalid.field.as_str(), invalid.value.as_str()),
                 ("payment_id", bad)
@@ -439,17 +449,5 @@ mod tests {
         for good in ["pay_1", "...", ".a", "a..b", "order_G@nzg3qBq"] {
             assert!(path_parameter("payment_id", good).is_ok(), "{good}");
         }
-    }
-
-    #[test]
-    fn refusal_survives_the_trip_through_progenitor() {
-        let invalid = Invalid::new("count", 0, "must be between 1 and 100");
-        let progenitor_client::Error::<()>::Custom(message) =
-            Invalid::new("count", 0, "must be between 1 and 100").into_progenitor()
-        else {
-            panic!("not a custom error")
-        };
-        assert_eq!(Invalid::from_message(&message), Some(invalid));
-        assert_eq!(Invalid::from_message("some other hook's message"), None);
     }
 }

@@ -22,14 +22,6 @@ pub mod pagination;
 pub mod signature;
 pub mod webhook;
 
-use std::fmt;
-use std::ops::Deref;
-
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-
-use crate::Error;
-use crate::core::transport::{ClientBuilder, FromParts, GatewayId, GatewayProfile, Transport};
-
 pub use notes::Notes;
 
 /// The code progenitor generates from `openapi/razorpay.yaml` (see `build.rs`).
@@ -40,109 +32,59 @@ pub mod generated {
 
 pub use generated::{ResponseValue, builder, types};
 
-/// What the shared core needs to know about Razorpay: all from `openapi/razorpay.yaml` but the
-/// names of the key pair, which are the dashboard's.
-pub(crate) const PROFILE: GatewayProfile = GatewayProfile {
-    name: "razorpay",
-    credential_names: ("key_id", "key_secret"),
-    default_base_url: generated::DEFAULT_BASE_URL,
-    operation_paths: generated::OPERATION_PATHS,
-    request_limits: generated::REQUEST_LIMITS,
-    idempotency_keys: generated::IDEMPOTENCY_KEYS,
-};
+use crate::core::client::{Gateway, Sealed};
+use crate::core::error::{ApiError, ErrorBody};
+use crate::core::transport::{GatewayProfile, Transport};
 
-/// A Razorpay client: every operation of `openapi/razorpay.yaml` is a method (through `Deref`
-/// to the generated client), e.g. `client.fetch_payment().payment_id("pay_X").send()`.
-#[derive(Clone)]
-pub struct Client {
-    inner: generated::Client,
-}
+/// Razorpay as a [`Gateway`]: all from `openapi/razorpay.yaml` but the names of the key pair,
+/// which are the dashboard's.
+#[derive(Debug)]
+pub struct Razorpay;
 
-impl Client {
-    /// A client for the production API with the key pair from the Razorpay dashboard.
-    pub fn new(key_id: impl Into<String>, key_secret: impl Into<String>) -> Result<Self, Error> {
-        Self::builder(key_id, key_secret).build()
-    }
+impl Sealed for Razorpay {}
 
-    /// Configures base URL, timeouts, retries and user agent before building.
-    pub fn builder(
-        key_id: impl Into<String>,
-        key_secret: impl Into<String>,
-    ) -> ClientBuilder<Self> {
-        ClientBuilder::new(key_id, key_secret)
-    }
-
-    /// The API root this client sends requests to.
-    pub fn base_url(&self) -> &str {
-        self.inner.baseurl()
+impl Gateway for Razorpay {
+    type Operations = generated::Client;
+    const PROFILE: &'static GatewayProfile = &GatewayProfile {
+        name: "razorpay",
+        credential_names: ("key_id", "key_secret"),
+        default_base_url: generated::DEFAULT_BASE_URL,
+        operation_paths: generated::OPERATION_PATHS,
+        request_limits: generated::REQUEST_LIMITS,
+        idempotency_keys: generated::IDEMPOTENCY_KEYS,
+    };
+    fn operations(
+        base_url: &str,
+        http: reqwest::Client,
+        transport: Transport,
+    ) -> generated::Client {
+        generated::Client::new_with_client(base_url, http, transport)
     }
 }
 
-impl Deref for Client {
-    type Target = generated::Client;
-    fn deref(&self) -> &generated::Client {
-        &self.inner
+/// A Razorpay client: every operation of `openapi/razorpay.yaml` is a method, e.g.
+/// `client.fetch_payment().payment_id("pay_X").send()`. `Client::new(key_id, key_secret)`.
+pub type Client = crate::Client<Razorpay>;
+
+/// Razorpay's documented error body (`{"error": {...}}`): `{"error": {"code", "description",
+/// "field", ...}}`.
+impl ErrorBody for types::ErrorResponse {
+    fn into_api_error(self) -> Option<ApiError> {
+        let error = self.error;
+        Some(ApiError::new(
+            "Razorpay",
+            Some(error.code.to_string()),
+            error.description.clone(),
+            error.field.clone(),
+            error,
+        ))
     }
 }
 
-impl fmt::Debug for Client {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("razorpay::Client")
-            .field("base_url", &self.inner.baseurl())
-            .field("transport", self.inner.inner())
-            .finish_non_exhaustive()
-    }
-}
-
-impl FromParts for Client {
-    const GATEWAY: GatewayId = GatewayId(&PROFILE);
-    fn from_parts(base_url: &str, http: reqwest::Client, transport: Transport) -> Self {
-        Self {
-            inner: generated::Client::new_with_client(base_url, http, transport),
-        }
-    }
-}
-
-impl ClientHooks<Transport> for generated::Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        info: &OperationInfo,
-    ) -> Result<(), progenitor_client::Error<E>> {
-        self.inner().prepare(info.operation_id, request)
-    }
-
-    async fn exec(
-        &self,
-        request: reqwest::Request,
-        info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        self.inner().execute(self.client(), request, info).await
-    }
-
-    async fn post<E>(
-        &self,
-        result: &reqwest::Result<reqwest::Response>,
-        _info: &OperationInfo,
-    ) -> Result<(), progenitor_client::Error<E>> {
-        self.inner().check(result)
-    }
-}
-
-fn decode_error(body: &[u8]) -> Option<types::ErrorResponse> {
-    serde_json::from_slice(body).ok()
-}
-
-impl From<progenitor_client::Error<types::ErrorResponse>> for Error {
-    fn from(e: progenitor_client::Error<types::ErrorResponse>) -> Self {
-        let api_error = |status, repeatable, error: types::ErrorResponse| Error::Razorpay {
-            status,
-            error: Box::new(error.error),
-            repeatable,
-        };
-        crate::core::error::from_progenitor(e, api_error, |status, repeatable, body| {
-            decode_error(body).map(|error| api_error(status, repeatable, error))
-        })
+impl crate::Error {
+    /// Razorpay's error body, when Razorpay answered with its documented error.
+    pub fn razorpay(&self) -> Option<&types::ErrorResponseError> {
+        self.api()?.details()
     }
 }
 
@@ -170,7 +112,7 @@ mod tests {
                 value.parse().unwrap(),
             );
         }
-        crate::core::validate::check(&PROFILE, operation_id, &request)
+        crate::core::validate::check(Razorpay::PROFILE, operation_id, &request)
     }
 
     /// The hook checks what the spec says even for a body the generated types did not build.

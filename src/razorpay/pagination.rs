@@ -70,7 +70,7 @@ pub fn paginate<C, F, Fut>(mut fetch_page: F) -> impl Stream<Item = Result<C::It
 where
     C: Collection,
     F: FnMut(Page) -> Fut,
-    Fut: Future<Output = Result<ResponseValue<C>, progenitor_client::Error<types::ErrorResponse>>>,
+    Fut: Future<Output = Result<ResponseValue<C>, Error>>,
 {
     stream::try_unfold(Some(0i64), move |skip| {
         let page = skip.map(|skip| {

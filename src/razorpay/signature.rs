@@ -167,9 +167,9 @@ pub fn verify_and_parse_webhook<T: serde::de::DeserializeOwned + crate::core::in
     // A negative amount is refused as in API responses: the spec's `minimum` (see
     // `crate::core::inspect`).
     if let Some((path, amount)) = event.below_minimum(&mut String::new()) {
-        return Err(WebhookError::Parse(crate::core::inspect::below_minimum_error(
-            &path, amount,
-        )));
+        return Err(WebhookError::Parse(
+            crate::core::inspect::below_minimum_error(&path, amount),
+        ));
     }
     Ok(event)
 }

@@ -30,7 +30,7 @@ pub(crate) async fn create(State(shared): State<Arc<Shared>>, body: Bytes) -> Re
             .amount_paid(Some(0))
             .amount_due(Some(request.amount))
             .currency(request.currency)
-            .receipt(request.receipt.map(String::from))
+            .receipt(request.receipt)
             .offer_id(None::<String>)
             .status(rzp::OrderStatus::Created)
             .attempts(Some(0))

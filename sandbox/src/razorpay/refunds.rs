@@ -93,7 +93,7 @@ pub(crate) async fn create(
                 .currency(Some(payment.currency.clone()))
                 .payment_id(payment_id.clone())
                 .notes(Some(request.notes.unwrap_or_default()))
-                .receipt(request.receipt.map(String::from))
+                .receipt(request.receipt)
                 .acquirer_data(Some(rzp::AcquirerData::default()))
                 .batch_id(None::<String>)
                 .status(Some(rzp::RefundStatus::Pending))

@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use paygate::razorpay::types;
 use paygate::RetryPolicy;
+use paygate::razorpay::types;
 use paygate::{Error, ippopay, razorpay};
 use paygate_sandbox::{PayWith, Sandbox};
 use reqwest::Method;
@@ -169,9 +169,10 @@ pub async fn paid_payment(
 
 /// The status and Razorpay error of a failed call.
 pub fn razorpay_error(e: impl Into<Error>) -> (u16, types::ErrorResponseError) {
-    match e.into() {
-        Error::Razorpay { status, error, .. } => (status.as_u16(), *error),
-        other => panic!("expected Razorpay's error body, got {other:?}"),
+    let e = e.into();
+    match (&e, e.razorpay()) {
+        (Error::Api { status, .. }, Some(error)) => (status.as_u16(), error.clone()),
+        _ => panic!("expected Razorpay's error body, got {e:?}"),
     }
 }
 

@@ -107,12 +107,7 @@ async fn pay_clock_faults_webhooks_and_reset_over_http() {
     )
     .await;
     assert_eq!(status, 204);
-    let err = client
-        .list_orders()
-        .send()
-        .await
-        .map_err(paygate::Error::from)
-        .unwrap_err();
+    let err = client.list_orders().send().await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
 
     // Webhook configuration and deliveries.

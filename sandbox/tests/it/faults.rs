@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use paygate::razorpay::types;
 use paygate::RetryPolicy;
+use paygate::razorpay::types;
 use paygate::{Error, TransportKind};
 use paygate_sandbox::{Fault, FaultKind, Gateway};
 use reqwest::Method;
@@ -44,7 +44,7 @@ async fn each_fault_reaches_the_client_as_that_failure() {
     assert!(err.is_retryable());
 
     let err = next_list_fails(&sb, &client, FaultKind::ServerError).await;
-    let Error::Razorpay { status, error, .. } = err else {
+    let (Error::Api { status, .. }, Some(error)) = (&err, err.razorpay()) else {
         panic!("500 carries Razorpay's body: {err:?}");
     };
     assert_eq!(status.as_u16(), 500);
@@ -81,12 +81,7 @@ async fn each_fault_reaches_the_client_as_that_failure() {
             .timeout(Duration::from_millis(50))
             .build()
             .unwrap();
-    let err = impatient
-        .list_orders()
-        .send()
-        .await
-        .map_err(paygate::Error::from)
-        .unwrap_err();
+    let err = impatient.list_orders().send().await.unwrap_err();
     assert!(
         matches!(
             err,
@@ -121,7 +116,6 @@ async fn a_fault_counts_requests_and_keeps_to_its_gateway() {
             .order_id("order_A@bcdefgh")
             .send()
             .await
-            .map_err(paygate::Error::from)
             .unwrap_err();
         assert_eq!(err.status().map(|s| s.as_u16()), Some(500), "{err:?}");
     }
@@ -130,7 +124,6 @@ async fn a_fault_counts_requests_and_keeps_to_its_gateway() {
         .order_id("order_A@bcdefgh")
         .send()
         .await
-        .map_err(paygate::Error::from)
         .unwrap_err();
     assert_eq!(
         err.status().map(|s| s.as_u16()),
@@ -164,12 +157,7 @@ async fn a_retrying_client_gets_through_transient_faults() {
     // Four faults are one too many for four attempts.
     sb.inject_fault(Fault::new(FaultKind::HtmlBadGateway, 4))
         .await;
-    let err = client
-        .list_orders()
-        .send()
-        .await
-        .map_err(paygate::Error::from)
-        .unwrap_err();
+    let err = client.list_orders().send().await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
     assert_spec_clean(&sb);
 }
@@ -185,7 +173,6 @@ async fn next_list_fails(
         .list_orders()
         .send()
         .await
-        .map_err(Error::from)
         .expect_err("the injected fault answers")
 }
 
@@ -260,7 +247,6 @@ async fn an_order_whose_answer_was_lost_is_not_sent_again() {
         )
         .send()
         .await
-        .map_err(paygate::Error::from)
         .expect_err("the answer was lost");
     assert!(!err.is_retryable(), "{err:?}");
     // The order exists, once: look it up by receipt instead of creating it again.

@@ -13,9 +13,9 @@ fn rupees(text: &str) -> Rupees {
 
 fn ippopay_message(e: impl Into<Error>) -> (u16, String) {
     match e.into() {
-        Error::Ippopay {
-            status, message, ..
-        } => (status.as_u16(), message),
+        Error::Api { status, error, .. } if error.gateway() == "Ippopay" => {
+            (status.as_u16(), error.message().to_owned())
+        }
         other => panic!("expected Ippopay's failure envelope, got {other:?}"),
     }
 }

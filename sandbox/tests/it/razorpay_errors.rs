@@ -52,12 +52,7 @@ async fn missing_or_wrong_keys_get_401_with_razorpays_texts() {
         .allow_insecure_http()
         .build()
         .unwrap();
-    let err = client
-        .list_orders()
-        .send()
-        .await
-        .map_err(paygate::Error::from)
-        .unwrap_err();
+    let err = client.list_orders().send().await.unwrap_err();
     assert!(err.is_auth(), "{err:?}");
     let (status, error) = razorpay_error(err);
     assert_eq!(status, 401);
@@ -79,17 +74,15 @@ async fn missing_or_wrong_keys_get_401_with_razorpays_texts() {
 async fn unknown_ids_get_404_on_every_operation_that_takes_one() {
     let sb = sandbox().await;
     let client = razorpay(&sb);
-    let expect_404 =
-        |result: Result<(), paygate::razorpay::generated::Error<types::ErrorResponse>>,
-         what: &str| {
-            let (status, error) = razorpay_error(result.unwrap_err());
-            assert_eq!(status, 404, "{what}");
-            assert_eq!(error.code, types::ErrorCode::BadRequestError, "{what}");
-            assert_eq!(
-                error.description, "The id provided does not exist",
-                "{what}"
-            );
-        };
+    let expect_404 = |result: Result<(), paygate::Error>, what: &str| {
+        let (status, error) = razorpay_error(result.unwrap_err());
+        assert_eq!(status, 404, "{what}");
+        assert_eq!(error.code, types::ErrorCode::BadRequestError, "{what}");
+        assert_eq!(
+            error.description, "The id provided does not exist",
+            "{what}"
+        );
+    };
     let id = "order_DoesNotExist00";
     expect_404(
         client.fetch_order().order_id(id).send().await.map(drop),

@@ -1,0 +1,210 @@
+//! Every generated operation returns `paygate::Error`, and a refused argument reaches it as a
+//! typed value.
+//!
+//! Progenitor's `send` returns its own error type, whose only carrier for a refusal is text.
+//! [`rewrite`] gives every `send` the return type `Result<ResponseValue<T>, crate::Error>` and a
+//! local slot, `refused`, into which each refusal is put as a typed
+//! `crate::core::validate::Invalid` before progenitor's error is returned; the original body
+//! runs unchanged inside an `async` block, and `crate::core::error::finish` turns its result
+//! into `crate::Error`, taking a refusal from the slot rather than from any message.
+//!
+//! It also writes the client's `ClientHooks` impl (send with retries, then keep every error
+//! response), the same for every API.
+
+use std::collections::BTreeMap;
+
+use heck::ToSnakeCase;
+use quote::ToTokens;
+use syn::visit_mut::VisitMut;
+
+/// Rewrites every builder's `send`; fails when a spec with operations had none, or a `send`
+/// does not have the shape this relies on (a progenitor change).
+pub fn rewrite(
+    file: &mut syn::File,
+    spec: &openapiv3::OpenAPI,
+    has_operations: bool,
+) -> Result<(), String> {
+    let wire_names = wire_names(spec);
+    let mut rewritten = 0;
+    let mut problems = Vec::new();
+    for item in &mut file.items {
+        let syn::Item::Mod(module) = item else {
+            continue;
+        };
+        let Some((_, items)) = module.content.as_mut() else {
+            continue;
+        };
+        for item in items {
+            let syn::Item::Impl(block) = item else {
+                continue;
+            };
+            for item in &mut block.items {
+                if let syn::ImplItem::Fn(f) = item
+                    && f.sig.ident == "send"
+                    && f.sig.asyncness.is_some()
+                {
+                    match rewrite_send(f, &wire_names) {
+                        Ok(()) => rewritten += 1,
+                        Err(problem) => problems.push(problem),
+                    }
+                }
+            }
+        }
+    }
+    if has_operations && rewritten == 0 {
+        problems.push("no generated `send` to rewrite: progenitor changed".into());
+    }
+    if !problems.is_empty() {
+        return Err(format!("{}; see codegen/src/send.rs", problems.join("; ")));
+    }
+    if has_operations {
+        file.items.push(syn::parse_quote! {
+            /// Every operation goes through paygate's transport: retries, a buffered body, and
+            /// every error status kept for `crate::Error`.
+            impl ClientHooks<crate::core::transport::Transport> for Client {
+                async fn exec(
+                    &self,
+                    request: reqwest::Request,
+                    info: &OperationInfo,
+                ) -> reqwest::Result<reqwest::Response> {
+                    self.inner().execute(self.client(), request, info).await
+                }
+
+                async fn post<E>(
+                    &self,
+                    result: &reqwest::Result<reqwest::Response>,
+                    _info: &OperationInfo,
+                ) -> Result<(), progenitor_client::Error<E>> {
+                    self.inner().check(result)
+                }
+            }
+        });
+    }
+    Ok(())
+}
+
+/// For each operation, the Rust name progenitor gives each parameter and the name the spec
+/// (and the gateway) gives it, e.g. `expand` and `expand[]`.
+fn wire_names(spec: &openapiv3::OpenAPI) -> BTreeMap<String, BTreeMap<String, String>> {
+    spec.operations()
+        .filter_map(|(_, _, op)| {
+            let names = crate::parameters(spec, op)
+                .map(|p| {
+                    let name = &p.parameter_data_ref().name;
+                    (name.to_snake_case(), name.clone())
+                })
+                .collect();
+            Some((op.operation_id.clone()?, names))
+        })
+        .collect()
+}
+
+fn rewrite_send(
+    f: &mut syn::ImplItemFn,
+    wire_names: &BTreeMap<String, BTreeMap<String, String>>,
+) -> Result<(), String> {
+    let id =
+        crate::path_params::operation_id(&f.block).ok_or("a `send` builds no `OperationInfo`")?;
+    let no_names = BTreeMap::new();
+    let names = wire_names.get(&id).unwrap_or(&no_names);
+    let success = success_type(&f.sig.output).ok_or_else(|| {
+        format!("operation {id}: `send` does not return `Result<ResponseValue<T>, _>`")
+    })?;
+    let syn::ReturnType::Type(_, progenitor_result) = f.sig.output.clone() else {
+        unreachable!("`success_type` found a return type")
+    };
+    f.sig.output = syn::parse_quote!(-> Result<ResponseValue<#success>, crate::Error>);
+
+    let mut hooks = 0;
+    for stmt in &mut f.block.stmts {
+        if calls_pre_hook(stmt) {
+            *stmt = syn::parse_quote! {
+                client
+                    .inner()
+                    .prepare(info.operation_id, &mut request)
+                    .map_err(|invalid| crate::core::validate::refuse(&mut refused, invalid))?;
+            };
+            hooks += 1;
+            continue;
+        }
+        if let syn::Stmt::Local(local) = stmt
+            && let syn::Pat::Ident(binding) = &local.pat
+        {
+            let rust_name = binding.ident.to_string();
+            let field = names.get(&rust_name).unwrap_or(&rust_name).clone();
+            ArgumentRefusals { field }.visit_local_mut(local);
+        }
+    }
+    if hooks != 1 {
+        return Err(format!(
+            "operation {id}: expected one `client.pre(..)` call in `send`, found {hooks}"
+        ));
+    }
+    let stmts = &f.block.stmts;
+    f.block = syn::parse_quote! {{
+        // Each refusal is put here, typed, before progenitor's error (which carries only text)
+        // leaves the block below.
+        let mut refused: Option<crate::core::validate::Invalid> = None;
+        let result: #progenitor_result = async { #(#stmts)* }.await;
+        crate::core::error::finish(result, refused)
+    }};
+    Ok(())
+}
+
+/// `T` of `-> Result<ResponseValue<T>, _>`.
+fn success_type(output: &syn::ReturnType) -> Option<syn::Type> {
+    let syn::ReturnType::Type(_, ty) = output else {
+        return None;
+    };
+    let syn::Type::Path(path) = &**ty else {
+        return None;
+    };
+    let result = path.path.segments.last()?;
+    let syn::PathArguments::AngleBracketed(args) = &result.arguments else {
+        return None;
+    };
+    let Some(syn::GenericArgument::Type(syn::Type::Path(value))) = args.args.first() else {
+        return None;
+    };
+    let value = value.path.segments.last()?;
+    if value.ident != "ResponseValue" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &value.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(success) => Some(success.clone()),
+        _ => None,
+    }
+}
+
+fn calls_pre_hook(stmt: &syn::Stmt) -> bool {
+    let text = stmt.to_token_stream().to_string();
+    text.starts_with("client . pre (")
+}
+
+/// Replaces `map_err(Error::InvalidRequest)` (a builder argument that did not convert) with a
+/// typed refusal of `field`.
+struct ArgumentRefusals {
+    field: String,
+}
+
+impl VisitMut for ArgumentRefusals {
+    fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
+        syn::visit_mut::visit_expr_method_call_mut(self, call);
+        if call.method != "map_err" || call.args.len() != 1 {
+            return;
+        }
+        let arg = call.args[0].to_token_stream().to_string();
+        if arg == "Error :: InvalidRequest" || arg.ends_with(":: Error :: InvalidRequest") {
+            let field = &self.field;
+            call.args[0] = syn::parse_quote! {
+                |reason| crate::core::validate::refuse(
+                    &mut refused,
+                    crate::core::validate::Invalid::unconverted(#field, reason),
+                )
+            };
+        }
+    }
+}

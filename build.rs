@@ -1,4 +1,5 @@
-//! Generates one Rust client per OpenAPI document listed in `paygate_codegen::APIS`.
+//! Generates one Rust client per OpenAPI document listed in `paygate_codegen::APIS` whose
+//! feature (named after the API: `razorpay`, `ippopay`) is on.
 
 use std::path::{Path, PathBuf};
 
@@ -8,6 +9,10 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     let mut failed = false;
     for api in paygate_codegen::APIS {
+        let feature = format!("CARGO_FEATURE_{}", api.name.to_uppercase());
+        if std::env::var_os(feature).is_none() {
+            continue;
+        }
         println!("cargo:rerun-if-changed={}", api.spec);
         match paygate_codegen::generate(api, &root) {
             Ok(source) => write(&out.join(format!("{}.rs", api.name)), &source),

@@ -1,17 +1,26 @@
 //! paygate: Rust clients for Indian payment gateways, generated from hand-maintained OpenAPI
 //! documents (`openapi/`).
 //!
-//! - [`razorpay`]: Razorpay v1 (orders, payments, refunds, settlements); amounts in integer paise.
-//! - [`ippopay`]: Ippopay (orders, transactions, refunds); amounts in decimal rupees.
+//! - `razorpay` (feature `razorpay`): Razorpay v1 (orders, payments, refunds, settlements);
+//!   amounts in integer paise.
+//! - `ippopay` (feature `ippopay`): Ippopay (orders, transactions, refunds); amounts in decimal
+//!   rupees.
+//!
+//! Both gateway features are on by default; TLS is `rustls` (default) or `native-tls`.
 //!
 //! Each API module has a `Client` that derefs to the generated client: call an operation by its
 //! OpenAPI `operationId` (`client.fetch_order().order_id("order_X").send().await`), and turn any
 //! failure into [`Error`] with `?`.
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
+// With no gateway feature on, the shared core has nothing to serve.
+#![cfg_attr(not(any(feature = "razorpay", feature = "ippopay")), allow(dead_code))]
 
 mod core;
+#[cfg(feature = "ippopay")]
 pub mod ippopay;
+#[cfg(feature = "razorpay")]
 pub mod razorpay;
 
 pub use core::client::{Client, ClientBuilder, Gateway};

@@ -22,8 +22,8 @@ use crate::errors::{IppopayError, RazorpayError};
 use crate::spec::{Route, SpecValidator, Violation};
 use crate::state::{Shared, SpecViolation};
 
-const RAZORPAY_SPEC: &str = include_str!("../../openapi/razorpay.yaml");
-const IPPOPAY_SPEC: &str = include_str!("../../openapi/ippopay.yaml");
+const RAZORPAY_SPEC: &str = paygate::razorpay::SPEC;
+const IPPOPAY_SPEC: &str = paygate::ippopay::SPEC;
 const CONTROL_SPEC: &str = include_str!("../openapi/control.yaml");
 
 /// The documents, compiled once per process.

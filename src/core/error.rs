@@ -34,8 +34,11 @@ pub enum Error {
     /// truncated body), an error status without the documented error body, or a redirect
     /// (never followed: payment APIs do not redirect), with its `Location` header.
     UnexpectedResponse {
+        /// The response's status.
         status: StatusCode,
+        /// The body as received (up to the size limit).
         body: Bytes,
+        /// A redirect's `Location` header.
         location: Option<String>,
         /// Whether the request was safe to send again whatever the gateway did with it: a GET,
         /// or a POST carrying its idempotency key (see [`Error::is_retryable`]).
@@ -43,7 +46,9 @@ pub enum Error {
     },
     /// The response body was larger than the client's limit (`ClientBuilder::max_response_bytes`).
     ResponseTooLarge {
+        /// The response's status.
         status: StatusCode,
+        /// The limit, in bytes, the body went over.
         limit: usize,
         /// Whether the request was safe to send again whatever the gateway did with it: a GET,
         /// or a POST carrying its idempotency key (see [`Error::is_retryable`]).
@@ -54,12 +59,16 @@ pub enum Error {
     Decode {
         /// The response's status; `None` only for a body that reached the client without one.
         status: Option<StatusCode>,
+        /// The body as received.
         body: Bytes,
+        /// What did not match, with the field's path.
         source: serde_json::Error,
     },
     /// The request never got a complete response: connection refused, timeout, TLS, reset.
     Transport {
+        /// What broke.
         kind: TransportKind,
+        /// reqwest's error.
         source: reqwest::Error,
         /// Whether the request was safe to send again whatever the gateway did with it: a GET,
         /// or a POST carrying an idempotency key.
@@ -67,8 +76,12 @@ pub enum Error {
     },
     /// The request was refused before it was sent: `field` had `value`, which is not allowed.
     InvalidRequest {
+        /// The field as the spec names it (`receipt`, `notes.address`, `X-Refund-Idempotency`),
+        /// `body` for a request body the builder could not assemble.
         field: String,
+        /// The refused value, as text; empty when the builder did not keep it.
         value: String,
+        /// What the spec allows.
         reason: String,
     },
 }
@@ -77,10 +90,13 @@ pub enum Error {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TransportKind {
+    /// No connection could be opened (refused, unreachable, DNS).
     Connect,
+    /// The request or the connection took longer than its timeout.
     Timeout,
     /// The connection broke while the request or the response was in flight.
     Interrupted,
+    /// Anything else (TLS setup, a client that could not be built).
     Other,
 }
 

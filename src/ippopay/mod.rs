@@ -16,6 +16,10 @@ pub mod generated {
 
 pub use generated::{ResponseValue, builder, types};
 
+/// `openapi/ippopay.yaml`, the spec this module is generated from (the sandbox serves and
+/// validates against it).
+pub const SPEC: &str = include_str!("../../openapi/ippopay.yaml");
+
 use crate::core::client::{Gateway, Sealed};
 use crate::core::error::{ApiError, ErrorBody};
 use crate::core::transport::{GatewayProfile, Transport};

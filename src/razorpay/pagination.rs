@@ -1,6 +1,6 @@
-//! Every item of a Razorpay list, as a lazy [`Stream`]: pages of 100 (the API's maximum) are
-//! fetched with `count` and `skip` only as the stream is read, and the walk stops at the first
-//! page shorter than 100.
+//! Every item of a Razorpay list, as a lazy [`Stream`]: pages of [`page_size`] (the spec's
+//! maximum `count`) are fetched with `count` and `skip` only as the stream is read, and the
+//! walk stops at the first page shorter than that.
 //!
 //! ```no_run
 //! # async fn demo(client: paygate::razorpay::Client) -> Result<(), paygate::Error> {
@@ -23,26 +23,42 @@ use futures_util::stream::{self, Stream, TryStreamExt};
 use super::{Client, ResponseValue, types};
 use crate::Error;
 
-/// Items per page: Razorpay's maximum `count`.
-pub const PAGE_SIZE: NonZeroU64 = NonZeroU64::new(100).expect("non-zero");
+/// Items per page: the largest `count` the spec allows on every list operation (its
+/// `maximum`, 100 today), or `None` if the spec states none.
+pub fn page_size() -> Option<NonZeroU64> {
+    <super::Razorpay as crate::Gateway>::PROFILE
+        .request_limits
+        .iter()
+        .filter(|limits| limits.location == "query" && limits.field == "count")
+        .map(|limits| limits.maximum.and_then(|m| u64::try_from(m).ok()))
+        .min()
+        .flatten()
+        .and_then(NonZeroU64::new)
+}
 
 /// A creation-time window in Unix seconds; `None` leaves that side open.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Window {
+    /// Created at or after this time.
     pub from: Option<i64>,
+    /// Created at or before this time.
     pub to: Option<i64>,
 }
 
 /// One page request: `count` items after skipping `skip`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Page {
+    /// Items in the page.
     pub count: NonZeroU64,
+    /// Items before it.
     pub skip: i64,
 }
 
 /// A list response (`{"entity": "collection", "count", "items"}`).
 pub trait Collection {
+    /// The entity listed.
     type Item;
+    /// The page's items, in the order the API sent them.
     fn into_items(self) -> Vec<Self::Item>;
 }
 
@@ -72,20 +88,26 @@ where
     F: FnMut(Page) -> Fut,
     Fut: Future<Output = Result<ResponseValue<C>, Error>>,
 {
+    let size = page_size();
     stream::try_unfold(Some(0i64), move |skip| {
-        let page = skip.map(|skip| {
-            fetch_page(Page {
-                count: PAGE_SIZE,
-                skip,
-            })
-        });
+        let page = skip
+            .zip(size)
+            .map(|(skip, count)| fetch_page(Page { count, skip }));
         async move {
-            let (Some(skip), Some(page)) = (skip, page) else {
+            let Some(skip) = skip else {
                 return Ok(None);
             };
+            let (Some(page), Some(size)) = (page, size) else {
+                return Err(Error::InvalidRequest {
+                    field: "count".into(),
+                    value: String::new(),
+                    reason: "the spec states no maximum page size, so pages cannot be walked"
+                        .into(),
+                });
+            };
             let items = page.await?.into_inner().into_items();
-            let full = items.len() as u64 >= PAGE_SIZE.get();
-            let next = full.then_some(skip + PAGE_SIZE.get() as i64);
+            let full = items.len() as u64 >= size.get();
+            let next = full.then_some(skip + size.get() as i64);
             Ok::<_, Error>(Some((stream::iter(items.into_iter().map(Ok)), next)))
         }
     })

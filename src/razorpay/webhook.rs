@@ -72,7 +72,10 @@ pub enum Delivery<'a> {
 #[non_exhaustive]
 pub enum Refusal {
     /// The id is empty or longer than [`MAX_EVENT_ID_BYTES`].
-    InvalidId { len: usize },
+    InvalidId {
+        /// The id's length in bytes.
+        len: usize,
+    },
     /// `capacity` events are being handled at once: try again later.
     Busy,
 }

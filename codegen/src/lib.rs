@@ -260,7 +260,45 @@ fn idempotency_keys(spec: &openapiv3::OpenAPI) -> syn::Item {
 /// query and header parameters), so that the pre-request check (`crate::core::validate`) enforces
 /// what the spec says and keeps no copy of its own.
 fn request_limits(spec: &openapiv3::OpenAPI) -> syn::Item {
+    let rows: Vec<_> = request_limit_rows(spec).iter().map(row).collect();
+    syn::parse_quote! {
+        /// The limits the spec puts on request fields, enforced before a request is sent.
+        pub(crate) const REQUEST_LIMITS: &[crate::core::validate::FieldLimits] = &[#(#rows),*];
+    }
+}
+
+/// One row of `REQUEST_LIMITS`: the limits of one request field of one operation.
+#[derive(Debug)]
+pub struct RequestLimit {
+    /// The operation's `operationId`.
+    pub operation: String,
+    /// `"body"` (a top-level property of the JSON body), `"query"` or `"header"`.
+    pub location: &'static str,
+    /// The field's name in the spec.
+    pub field: String,
+    /// What the spec states.
+    pub limits: Limits,
+}
+
+/// The rows `REQUEST_LIMITS` is generated from, for the spec in `text` (YAML or JSON), read as
+/// `build.rs` reads it; tests use it to see the client follow an edited spec.
+pub fn request_limits_of(text: &str) -> Result<Vec<RequestLimit>, String> {
+    let spec: openapiv3::OpenAPI =
+        serde_yaml_ng::from_str(text).map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))?;
+    Ok(request_limit_rows(&nullable::lower(&spec)?))
+}
+
+/// The limits of every request field of `spec` that has any.
+pub fn request_limit_rows(spec: &openapiv3::OpenAPI) -> Vec<RequestLimit> {
     let mut rows = Vec::new();
+    let mut push = |operation: &str, location, field: &str, limits| {
+        rows.push(RequestLimit {
+            operation: operation.to_owned(),
+            location,
+            field: field.to_owned(),
+            limits,
+        })
+    };
     for (_, _, op) in spec.operations() {
         let Some(operation) = op.operation_id.as_deref() else {
             continue;
@@ -275,7 +313,7 @@ fn request_limits(spec: &openapiv3::OpenAPI) -> syn::Item {
                 && let Some(schema) = resolve(spec, schema)
                 && let Some(limits) = limits_of(spec, schema)
             {
-                rows.push(row(operation, location, &parameter_data.name, &limits));
+                push(operation, location, &parameter_data.name, limits);
             }
         }
         // Request bodies are written inline in paygate's specs.
@@ -300,29 +338,28 @@ fn request_limits(spec: &openapiv3::OpenAPI) -> syn::Item {
                     .map(|p| through_all_of(spec, p))
                     .and_then(|p| limits_of(spec, p))
                 {
-                    rows.push(row(operation, "body", name, &limits));
+                    push(operation, "body", name, limits);
                 }
             }
         }
     }
-    syn::parse_quote! {
-        /// The limits the spec puts on request fields, enforced before a request is sent.
-        pub(crate) const REQUEST_LIMITS: &[crate::core::validate::FieldLimits] = &[#(#rows),*];
-    }
+    rows
 }
 
-/// The limits of one field, when it has any.
-#[derive(Default)]
-struct Limits {
-    minimum: Option<i64>,
-    maximum: Option<i64>,
-    decimal: Option<DecimalLimits>,
-    min_length: Option<usize>,
-    max_length: Option<usize>,
-    pattern: Option<String>,
-    max_properties: Option<usize>,
-    key_max_length: Option<usize>,
-    value_max_length: Option<usize>,
+/// The limits of one field, when it has any (see `crate::core::validate::FieldLimits` in
+/// paygate, which mirrors it).
+#[derive(Debug, Default)]
+#[allow(missing_docs)]
+pub struct Limits {
+    pub minimum: Option<i64>,
+    pub maximum: Option<i64>,
+    pub decimal: Option<DecimalLimits>,
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+    pub pattern: Option<String>,
+    pub max_properties: Option<usize>,
+    pub key_max_length: Option<usize>,
+    pub value_max_length: Option<usize>,
 }
 
 fn limits_of(spec: &openapiv3::OpenAPI, schema: &openapiv3::Schema) -> Option<Limits> {
@@ -391,12 +428,14 @@ fn limits_of(spec: &openapiv3::OpenAPI, schema: &openapiv3::Schema) -> Option<Li
 }
 
 /// Limits of a number, as decimal text.
-struct DecimalLimits {
-    minimum: Option<String>,
-    exclusive_minimum: bool,
-    maximum: Option<String>,
-    exclusive_maximum: bool,
-    multiple_of: Option<String>,
+#[derive(Debug)]
+#[allow(missing_docs)]
+pub struct DecimalLimits {
+    pub minimum: Option<String>,
+    pub exclusive_minimum: bool,
+    pub maximum: Option<String>,
+    pub exclusive_maximum: bool,
+    pub multiple_of: Option<String>,
 }
 
 /// The schema behind `allOf: [$ref]` with nothing else beside it but annotations (the form a
@@ -439,7 +478,13 @@ fn resolve_boxed<'a>(
     }
 }
 
-fn row(operation: &str, location: &str, field: &str, limits: &Limits) -> proc_macro2::TokenStream {
+fn row(row: &RequestLimit) -> proc_macro2::TokenStream {
+    let RequestLimit {
+        operation,
+        location,
+        field,
+        limits,
+    } = row;
     fn opt<T: quote::ToTokens>(value: Option<T>) -> proc_macro2::TokenStream {
         match value {
             Some(value) => quote!(Some(#value)),

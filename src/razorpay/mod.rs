@@ -196,4 +196,78 @@ mod tests {
             &[("refund_payment", "X-Refund-Idempotency")]
         );
     }
+
+    /// A spec's `REQUEST_LIMITS`, computed at run time by the code generator's own function.
+    fn limits_of(spec: &str) -> &'static [crate::core::validate::FieldLimits] {
+        use crate::core::validate::{DecimalLimits, FieldLimits};
+        fn leak(text: String) -> &'static str {
+            Box::leak(text.into_boxed_str())
+        }
+        let rows = paygate_codegen::request_limits_of(spec).expect("the spec reads");
+        let table: Vec<FieldLimits> = rows
+            .into_iter()
+            .map(|row| {
+                let limits = row.limits;
+                FieldLimits {
+                    operation: leak(row.operation),
+                    location: row.location,
+                    field: leak(row.field),
+                    minimum: limits.minimum,
+                    maximum: limits.maximum,
+                    decimal: limits.decimal.map(|d| DecimalLimits {
+                        minimum: d.minimum.map(leak),
+                        exclusive_minimum: d.exclusive_minimum,
+                        maximum: d.maximum.map(leak),
+                        exclusive_maximum: d.exclusive_maximum,
+                        multiple_of: d.multiple_of.map(leak),
+                    }),
+                    min_length: limits.min_length,
+                    max_length: limits.max_length,
+                    pattern: limits.pattern.map(leak),
+                    max_properties: limits.max_properties,
+                    key_max_length: limits.key_max_length,
+                    value_max_length: limits.value_max_length,
+                }
+            })
+            .collect();
+        table.leak()
+    }
+
+    /// The pre-request check is a function of the spec alone: the compiled table is exactly
+    /// what the generator reads from `openapi/razorpay.yaml`, and a copy of the spec with other
+    /// limits makes the same checker refuse what the shipped spec allows.
+    #[test]
+    fn the_check_follows_an_edited_spec() {
+        let compiled = Razorpay::PROFILE.request_limits;
+        assert_eq!(format!("{compiled:?}"), format!("{:?}", limits_of(SPEC)));
+
+        let mut spec: serde_yaml_ng::Value = serde_yaml_ng::from_str(SPEC).unwrap();
+        let properties = &mut spec["components"]["schemas"]["CreateOrderRequest"]["properties"];
+        properties["amount"]["minimum"] = 500.into();
+        properties["receipt"]["maxLength"] = 12.into();
+        let edited = GatewayProfile {
+            request_limits: limits_of(&serde_yaml_ng::to_string(&spec).unwrap()),
+            ..*Razorpay::PROFILE
+        };
+        let create_order = |profile: &GatewayProfile, json: &str| {
+            let url = "https://api.example/v1/orders".parse().unwrap();
+            let mut request = reqwest::Request::new(reqwest::Method::POST, url);
+            *request.body_mut() = Some(json.to_owned().into());
+            crate::core::validate::check(profile, "create_order", &request)
+        };
+        let small = r#"{"amount":300,"currency":"INR"}"#;
+        assert!(create_order(Razorpay::PROFILE, small).is_ok());
+        let err = create_order(&edited, small).unwrap_err();
+        assert_eq!((err.field.as_str(), err.value.as_str()), ("amount", "300"));
+        assert_eq!(err.reason, "must be at least 500");
+
+        let receipt = r#"{"amount":600,"currency":"INR","receipt":"receipt-000042"}"#;
+        assert!(create_order(Razorpay::PROFILE, receipt).is_ok());
+        let err = create_order(&edited, receipt).unwrap_err();
+        assert_eq!(
+            (err.field.as_str(), err.value.as_str()),
+            ("receipt", "receipt-000042")
+        );
+        assert_eq!(err.reason, "longer than 12 characters");
+    }
 }

@@ -10,7 +10,7 @@
 //! sandbox's control endpoints (paying as a customer, moving the clock, webhooks); Ippopay then
 //! runs only with `IPPOPAY_PUBLIC_KEY`/`IPPOPAY_SECRET_KEY` set.
 //!
-//! `tests/tour.rs` runs [`run`] against the sandbox and checks the [`Outcome`].
+//! `tests/it/tour.rs` runs [`run`] against the sandbox and checks the [`Outcome`].
 
 use std::error::Error as StdError;
 use std::io::Write;
@@ -56,7 +56,7 @@ impl Target {
     }
 }
 
-/// What the tour saw, for `tests/tour.rs` to check.
+/// What the tour saw, for `tests/it/tour.rs` to check.
 #[derive(Debug, Default)]
 pub struct Outcome {
     /// Status of the first order after its payment was captured.

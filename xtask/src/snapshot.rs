@@ -5,9 +5,12 @@ use paygate_codegen::{Api, CodegenError};
 
 use crate::document::{Document, Problem};
 
-/// Where `tests/generated_code.rs` keeps the snapshot of one API's generated client.
+/// Where `tests/it/generated_code.rs` keeps the snapshot of one API's generated client.
 pub fn snapshot_path(api: &Api) -> String {
-    format!("tests/snapshots/generated_code__{}_client.snap", api.name)
+    format!(
+        "tests/it/snapshots/it__generated_code__{}_client.snap",
+        api.name
+    )
 }
 
 /// The body of an insta snapshot file: what follows the `---` front matter.
@@ -89,7 +92,7 @@ mod tests {
 
     #[test]
     fn body_follows_the_front_matter() {
-        let text = "---\nsource: tests/generated_code.rs\nexpression: \"x\"\n---\nfn a() {}\n";
+        let text = "---\nsource: tests/it/generated_code.rs\nexpression: \"x\"\n---\nfn a() {}\n";
         assert_eq!(snapshot_body(text), "fn a() {}\n");
         assert_eq!(snapshot_body("no header\n"), "no header\n");
     }

@@ -452,7 +452,7 @@ fn snapshot_problems(spec: &Value, snapshot: Option<&str>) -> Vec<String> {
 
 fn insta_file(body: &str) -> String {
     format!(
-        "---\nsource: tests/generated_code.rs\nexpression: \"include_str!(concat!(env!(\\\"OUT_DIR\\\"), \\\"/shop.rs\\\"))\"\n---\n{body}"
+        "---\nsource: tests/it/generated_code.rs\nexpression: \"include_str!(concat!(env!(\\\"OUT_DIR\\\"), \\\"/shop.rs\\\"))\"\n---\n{body}"
     )
 }
 
@@ -476,12 +476,12 @@ fn a_current_snapshot_passes_and_a_stale_or_missing_one_fails() {
     assert_eq!(problems.len(), 1, "{problems:#?}");
     assert_reported_starting(
         &problems,
-        "openapi/shop.yaml: generated code: tests/snapshots/generated_code__shop_client.snap does not match the code generated from this spec (first difference at line ",
+        "openapi/shop.yaml: generated code: tests/it/snapshots/it__generated_code__shop_client.snap does not match the code generated from this spec (first difference at line ",
     );
 
     assert_reported_starting(
         &snapshot_problems(&spec, None),
-        "openapi/shop.yaml: generated code: tests/snapshots/generated_code__shop_client.snap does not exist",
+        "openapi/shop.yaml: generated code: tests/it/snapshots/it__generated_code__shop_client.snap does not exist",
     );
 }
 

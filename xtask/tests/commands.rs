@@ -18,7 +18,7 @@ impl Scratch {
         let root = std::env::temp_dir().join(format!("xtask-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&root);
         std::fs::create_dir_all(root.join("openapi")).unwrap();
-        std::fs::create_dir_all(root.join("tests/snapshots")).unwrap();
+        std::fs::create_dir_all(root.join("tests/it/snapshots")).unwrap();
         let scratch = Scratch(root);
         scratch.write_spec(FIXTURE);
         scratch
@@ -33,10 +33,10 @@ impl Scratch {
         std::fs::write(self.0.join(SHOP.spec), text).unwrap();
         let code = paygate_codegen::generate(&SHOP, &self.0).unwrap();
         let snapshot =
-            format!("---\nsource: tests/generated_code.rs\nexpression: shop\n---\n{code}");
+            format!("---\nsource: tests/it/generated_code.rs\nexpression: shop\n---\n{code}");
         std::fs::write(
             self.0
-                .join("tests/snapshots/generated_code__shop_client.snap"),
+                .join("tests/it/snapshots/it__generated_code__shop_client.snap"),
             snapshot,
         )
         .unwrap();
@@ -148,7 +148,7 @@ fn a_spec_edit_without_a_snapshot_review_fails() {
             .is_empty()
     );
     // Edit the spec but keep the old snapshot, then publish so only freshness can fail.
-    let snapshot = scratch.read("tests/snapshots/generated_code__shop_client.snap");
+    let snapshot = scratch.read("tests/it/snapshots/it__generated_code__shop_client.snap");
     scratch.write_spec(&FIXTURE.replace(
         "        payment_id:\n",
         "        offer_id:\n          type: string\n        payment_id:\n",
@@ -156,7 +156,7 @@ fn a_spec_edit_without_a_snapshot_review_fails() {
     std::fs::write(
         scratch
             .root()
-            .join("tests/snapshots/generated_code__shop_client.snap"),
+            .join("tests/it/snapshots/it__generated_code__shop_client.snap"),
         snapshot,
     )
     .unwrap();
@@ -168,7 +168,7 @@ fn a_spec_edit_without_a_snapshot_review_fails() {
     let problems = scratch.spec_check(false);
     assert_eq!(problems.len(), 1, "{problems:#?}");
     assert!(problems[0].starts_with(
-        "openapi/shop.yaml: generated code: tests/snapshots/generated_code__shop_client.snap does not match the code generated from this spec"
+        "openapi/shop.yaml: generated code: tests/it/snapshots/it__generated_code__shop_client.snap does not match the code generated from this spec"
     ));
 }
 

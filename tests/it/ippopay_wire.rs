@@ -1,7 +1,7 @@
 //! Every Ippopay operation against a loopback server, the `success: false` envelope, decimal
 //! rupees on the wire and `@` in order ids.
 
-mod common;
+use crate::common;
 
 use httpmock::prelude::*;
 use paygate::Error;

@@ -3,7 +3,7 @@
 //! transfer and virtual account are fixtures from Razorpay's own SDK tests
 //! (`tests/fixtures/razorpay-sdk/README.md`).
 
-mod common;
+use crate::common;
 
 use httpmock::prelude::*;
 use paygate::razorpay::types::{

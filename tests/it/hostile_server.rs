@@ -1,7 +1,7 @@
 //! A hostile or broken server on loopback: every failure becomes a typed `paygate::Error` with
 //! the HTTP status when there was one, and retries happen exactly when they are safe.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -217,7 +217,7 @@ fn arbitrary_input_never_panics() {
 
 /// The public vectors of the official SDKs' test suites (`tests/fixtures/signatures/`).
 fn vectors() -> serde_json::Value {
-    let text = include_str!("fixtures/signatures/vectors.json");
+    let text = include_str!("../fixtures/signatures/vectors.json");
     serde_json::from_str(text).expect("vectors.json is JSON")
 }
 

@@ -1,11 +1,15 @@
-//! A request logged through `tracing` names the operation, never the secret. Alone in its own
-//! test binary: tracing caches per-callsite interest process-wide, so a test running in
-//! parallel without the subscriber could hide these events.
+//! A request logged through `tracing` names the operation, never the secret.
+//!
+//! tracing caches per-callsite interest process-wide, so a scoped subscriber in one test can
+//! miss events while other tests run in parallel without one. These tests therefore share one
+//! global subscriber, installed once, that writes each thread's events to that thread's
+//! capture, if it has one (`#[tokio::test]` runs a test's tasks on its own thread).
 
-mod common;
+use crate::common;
 
+use std::cell::RefCell;
 use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Once};
 
 use httpmock::prelude::*;
 
@@ -14,13 +18,24 @@ const FORBIDDEN: [&str; 2] = [
     "cnpwX3Rlc3RfMURQNW1tT2xGNUc1YWc6dGhpc2lzc3VwZXJzZWNyZXQ",
 ];
 
-/// A writer for the test subscriber that keeps everything logged.
+/// Everything one test's thread logged.
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
 
-impl Write for Captured {
+thread_local! {
+    static CAPTURE: RefCell<Option<Captured>> = const { RefCell::new(None) };
+}
+
+/// Writes to the current thread's capture; events of threads without one are dropped.
+struct ThisThread;
+
+impl Write for ThisThread {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
+        CAPTURE.with(|capture| {
+            if let Some(captured) = &*capture.borrow() {
+                captured.0.lock().unwrap().extend_from_slice(buf);
+            }
+        });
         Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -28,16 +43,26 @@ impl Write for Captured {
     }
 }
 
+/// Everything logged on this thread from now on.
+fn capture_this_thread() -> Captured {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(|| ThisThread)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber)
+            .expect("no other test installs a global subscriber");
+    });
+    let captured = Captured::default();
+    CAPTURE.with(|capture| *capture.borrow_mut() = Some(captured.clone()));
+    captured
+}
+
 #[tokio::test]
 async fn logged_requests_name_the_operation_but_not_the_secret() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let captured = capture_this_thread();
 
     let server = MockServer::start_async().await;
     server
@@ -68,14 +93,7 @@ async fn logged_requests_name_the_operation_but_not_the_secret() {
 
 #[tokio::test]
 async fn the_request_span_does_not_leak_into_other_work_on_the_same_thread() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let captured = capture_this_thread();
 
     let server = MockServer::start_async().await;
     let slow = server

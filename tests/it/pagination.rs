@@ -1,7 +1,7 @@
 //! Walking a list of 250 payments on a loopback server: every item once, in order, with exactly
 //! the page requests needed.
 
-mod common;
+use crate::common;
 
 use futures_util::{StreamExt, TryStreamExt};
 use httpmock::prelude::*;

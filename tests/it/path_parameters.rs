@@ -3,7 +3,7 @@
 //! naming the parameter and the value. The operations and their parameters are read from the
 //! specs themselves, so an operation added to a spec without a case here fails the test.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -1,5 +1,4 @@
 //! Shared set-up for the wire tests: clients pointed at a loopback httpmock server.
-#![allow(dead_code)]
 
 use httpmock::MockServer;
 use paygate::RetryPolicy;

@@ -1,6 +1,6 @@
 //! The key secret never shows up in Debug output, error messages or logs.
 
-mod common;
+use crate::common;
 
 use httpmock::prelude::*;
 use paygate::{Error, ippopay, razorpay};

@@ -2,7 +2,7 @@
 //! amount that is negative or has fractions of a paisa is an error naming it, and a `null`
 //! note stays distinguishable from the string `"null"`.
 
-mod common;
+use crate::common;
 
 use httpmock::prelude::*;
 use paygate::Error;

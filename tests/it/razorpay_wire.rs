@@ -1,7 +1,7 @@
 //! Every Razorpay operation against a loopback server: the request on the wire (method, path,
 //! query, Basic auth, JSON body) and the decoded response.
 
-mod common;
+use crate::common;
 
 use httpmock::prelude::*;
 use paygate::razorpay::types::{self, ErrorCode, OrderStatus, PaymentMethod, PaymentStatus};

@@ -1,7 +1,7 @@
 //! Input the gateway would refuse never reaches the wire: each case asserts the error names the
 //! field and the value, and that the loopback server saw no request at all.
 
-mod common;
+use crate::common;
 
 use httpmock::prelude::*;
 use paygate::Error;

@@ -1,13 +1,13 @@
 //! Runs `examples/tour.rs` against the in-process sandbox and checks what it did, step by step.
 
 #[allow(dead_code)] // the example's `main` is not called here
-#[path = "../examples/tour.rs"]
-mod tour;
+#[path = "../../examples/tour.rs"]
+mod example;
 
 #[tokio::test]
 async fn the_tour_runs_end_to_end_against_the_sandbox() {
     let mut printed = Vec::new();
-    let outcome = tour::run(tour::Target::Sandbox, &mut printed)
+    let outcome = example::run(example::Target::Sandbox, &mut printed)
         .await
         .unwrap_or_else(|e| panic!("tour failed: {e}"));
     let printed = String::from_utf8(printed).expect("the tour prints UTF-8");
@@ -79,8 +79,8 @@ async fn the_tour_runs_end_to_end_against_the_sandbox() {
 
 #[test]
 fn amounts_print_as_rupees_and_paise() {
-    assert_eq!(tour::inr(50_000), "₹500.00");
-    assert_eq!(tour::inr(129_905), "₹1299.05");
-    assert_eq!(tour::inr(7), "₹0.07");
-    assert_eq!(tour::inr(-10_050), "-₹100.50");
+    assert_eq!(example::inr(50_000), "₹500.00");
+    assert_eq!(example::inr(129_905), "₹1299.05");
+    assert_eq!(example::inr(7), "₹0.07");
+    assert_eq!(example::inr(-10_050), "-₹100.50");
 }

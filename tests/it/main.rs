@@ -1,0 +1,25 @@
+//! paygate's integration tests, one module per concern, linked into one binary (the crate
+//! links once, not once per file).
+
+mod common;
+mod decoder_fuzz;
+mod documented_headers;
+mod expanded_entities;
+mod generated_code;
+mod generated_responses;
+mod hostile_server;
+mod ippopay_wire;
+mod logging;
+mod money_and_notes;
+mod pagination;
+mod path_parameters;
+mod razorpay_wire;
+mod request_validation;
+mod secrets;
+mod seed_examples;
+mod signature;
+mod spec_defaults;
+mod spec_examples;
+mod tolerance;
+mod tour;
+mod webhook_dedup;

@@ -12,9 +12,9 @@ use progenitor_client::ClientInfo;
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 
 use crate::Error;
+use crate::core::profile::GatewayProfile;
 use crate::core::transport::{
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, GatewayProfile,
-    RetryPolicy, Transport,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, RetryPolicy, Transport,
 };
 
 mod sealed {

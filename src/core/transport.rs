@@ -6,12 +6,13 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use progenitor_client::OperationInfo;
-use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
 
 use tracing::Instrument;
 
 use crate::core::inspect::Inspect;
+use crate::core::profile::GatewayProfile;
 use std::sync::Arc;
 
 /// Default time allowed to establish a connection.
@@ -21,37 +22,6 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Responses larger than this are refused rather than buffered: no documented response comes
 /// close, and a hostile or broken peer must not exhaust memory.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 1 << 20;
-
-/// What the shared core needs to know about one gateway. Each gateway module gives one
-/// (`PROFILE`), built from what its spec generates plus the names it uses for its key pair, so
-/// nothing here names a gateway.
-#[derive(Debug)]
-#[doc(hidden)]
-pub struct GatewayProfile {
-    /// Short name for logs and `Debug`: the gateway module's name.
-    pub(crate) name: &'static str,
-    /// What the gateway calls the two halves of its key pair, for errors and `Debug`.
-    pub(crate) credential_names: (&'static str, &'static str),
-    /// The generated `DEFAULT_BASE_URL` (the spec's first server).
-    pub(crate) default_base_url: &'static str,
-    /// The generated `OPERATION_PATHS`: operation id and path template.
-    pub(crate) operation_paths: &'static [(&'static str, &'static str)],
-    /// The generated `REQUEST_LIMITS`, checked before a request is sent.
-    pub(crate) request_limits: &'static [crate::core::validate::FieldLimits],
-    /// The generated `IDEMPOTENCY_KEYS`: operation id and the header that carries its key.
-    pub(crate) idempotency_keys: &'static [(&'static str, &'static str)],
-}
-
-impl GatewayProfile {
-    /// The header carrying `operation_id`'s idempotency key, if the spec gives it one.
-    fn idempotency_header(&self, operation_id: &str) -> Option<HeaderName> {
-        let (_, header) = self
-            .idempotency_keys
-            .iter()
-            .find(|(id, _)| *id == operation_id)?;
-        HeaderName::from_bytes(header.as_bytes()).ok()
-    }
-}
 
 /// When a failed request is sent again.
 ///
@@ -248,7 +218,7 @@ impl Transport {
         operation_id: &str,
         request: &mut reqwest::Request,
     ) -> Result<(), crate::core::validate::Invalid> {
-        crate::core::validate::check(self.gateway, operation_id, request)?;
+        self.gateway.check(operation_id, request)?;
         self.add_idempotency_key(operation_id, request);
         Ok(())
     }

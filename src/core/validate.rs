@@ -7,8 +7,6 @@ use reqwest::header::HeaderName;
 use rust_decimal::Decimal;
 use serde_json::value::RawValue;
 
-use crate::core::transport::GatewayProfile;
-
 /// The limits the spec puts on one request field; the code generator emits them for every
 /// operation as `REQUEST_LIMITS` (see `codegen`), so the spec is the only place they are written.
 #[derive(Debug, Clone, Copy)]
@@ -97,25 +95,22 @@ pub(crate) fn refuse<E>(
     progenitor_client::Error::Custom(text)
 }
 
-/// Checks `request` for operation `operation_id` against what `gateway`'s spec says: its path
-/// template (`operation_paths`) and its request limits.
+/// Checks `request` for operation `operation_id` against what a gateway's spec says: its path
+/// template (in the generated `operation_paths`) and its limits (`request_limits`).
 pub(crate) fn check(
-    gateway: &GatewayProfile,
+    operation_paths: &[(&str, &str)],
+    request_limits: &[FieldLimits],
     operation_id: &str,
     request: &reqwest::Request,
 ) -> Result<(), Invalid> {
-    if let Some((_, template)) = gateway
-        .operation_paths
-        .iter()
-        .find(|(id, _)| *id == operation_id)
-    {
+    if let Some((_, template)) = operation_paths.iter().find(|(id, _)| *id == operation_id) {
         check_path(template, request.url().path())?;
     }
     let body: Body = match request.body().and_then(|b| b.as_bytes()) {
         Some(bytes) => serde_json::from_slice(bytes).unwrap_or_default(),
         None => BTreeMap::new(),
     };
-    spec_limits(gateway.request_limits, operation_id, request, &body)
+    spec_limits(request_limits, operation_id, request, &body)
 }
 
 /// Why a path parameter value is refused: each would address a different resource.

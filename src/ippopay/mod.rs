@@ -22,7 +22,8 @@ pub const SPEC: &str = include_str!("../../openapi/ippopay.yaml");
 
 use crate::core::client::{Gateway, Sealed};
 use crate::core::error::{ApiError, ErrorBody};
-use crate::core::transport::{GatewayProfile, Transport};
+use crate::core::profile::GatewayProfile;
+use crate::core::transport::Transport;
 
 /// Ippopay as a [`Gateway`]: all from `openapi/ippopay.yaml` but the names of the key pair,
 /// which are the dashboard's.
@@ -77,7 +78,7 @@ mod tests {
             let url = "https://api.example/v1/order/refund/order_1@x";
             let mut request = reqwest::Request::new(reqwest::Method::POST, url.parse().unwrap());
             *request.body_mut() = Some(json.to_owned().into());
-            crate::core::validate::check(Ippopay::PROFILE, "refund_order", &request)
+            Ippopay::PROFILE.check("refund_order", &request)
         };
         let err = refund(r#"{"refund_amt":0.001}"#).unwrap_err();
         assert_eq!(

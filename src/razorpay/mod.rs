@@ -38,7 +38,8 @@ pub const SPEC: &str = include_str!("../../openapi/razorpay.yaml");
 
 use crate::core::client::{Gateway, Sealed};
 use crate::core::error::{ApiError, ErrorBody};
-use crate::core::transport::{GatewayProfile, Transport};
+use crate::core::profile::GatewayProfile;
+use crate::core::transport::Transport;
 
 /// Razorpay as a [`Gateway`]: all from `openapi/razorpay.yaml` but the names of the key pair,
 /// which are the dashboard's.
@@ -116,7 +117,7 @@ mod tests {
                 value.parse().unwrap(),
             );
         }
-        crate::core::validate::check(Razorpay::PROFILE, operation_id, &request)
+        Razorpay::PROFILE.check(operation_id, &request)
     }
 
     /// The hook checks what the spec says even for a body the generated types did not build.
@@ -253,7 +254,7 @@ mod tests {
             let url = "https://api.example/v1/orders".parse().unwrap();
             let mut request = reqwest::Request::new(reqwest::Method::POST, url);
             *request.body_mut() = Some(json.to_owned().into());
-            crate::core::validate::check(profile, "create_order", &request)
+            profile.check("create_order", &request)
         };
         let small = r#"{"amount":300,"currency":"INR"}"#;
         assert!(create_order(Razorpay::PROFILE, small).is_ok());

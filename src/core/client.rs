@@ -227,7 +227,10 @@ impl<G: Gateway> ClientBuilder<G> {
             Error::invalid("user_agent", &self.user_agent, "not a valid header value")
         })?;
         headers.insert(HeaderName::from_static("user-agent"), user_agent);
-        let http = reqwest::Client::builder()
+        let http = reqwest::Client::builder();
+        #[cfg(feature = "rustls")]
+        let http = http.tls_backend_preconfigured(crate::core::tls::client_config()?);
+        let http = http
             .default_headers(headers)
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)

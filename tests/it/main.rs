@@ -20,6 +20,7 @@ mod seed_examples;
 mod signature;
 mod spec_defaults;
 mod spec_examples;
+mod tls;
 mod tolerance;
 mod tour;
 mod webhook_dedup;

@@ -228,7 +228,7 @@ impl<G: Gateway> ClientBuilder<G> {
         })?;
         headers.insert(HeaderName::from_static("user-agent"), user_agent);
         let http = reqwest::Client::builder();
-        #[cfg(feature = "rustls")]
+        #[cfg(feature = "rustls-ring")]
         let http = http.tls_backend_preconfigured(crate::core::tls::client_config()?);
         let http = http
             .default_headers(headers)

@@ -10,7 +10,7 @@ pub(crate) mod client;
 pub(crate) mod error;
 pub mod inspect;
 pub(crate) mod profile;
-#[cfg(feature = "rustls")]
+#[cfg(feature = "rustls-ring")]
 mod tls;
 pub mod transport;
 pub(crate) mod validate;

@@ -1,7 +1,7 @@
-//! TLS for the `rustls` feature: rustls with the *ring* crypto provider and the platform's
+//! TLS for the `rustls-ring` feature: rustls with the *ring* crypto provider and the platform's
 //! certificate verifier, configured as reqwest configures its own rustls (TLS 1.2 and 1.3,
-//! ALPN `h2` then `http/1.1`). reqwest's `rustls` feature would bring aws-lc, which takes a
-//! large share of a clean build; ring gives the same verification for much less.
+//! ALPN `h2` then `http/1.1`). reqwest's `rustls` feature brings aws-lc, which takes a large
+//! share of a clean build; ring gives the same verification for much less.
 
 use std::sync::Arc;
 

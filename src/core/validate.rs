@@ -131,19 +131,18 @@ pub(crate) fn path_parameter(name: &str, value: &str) -> Result<(), Invalid> {
 }
 
 /// Second line of defence behind [`path_parameter`]: the request path must still end in the
-/// operation's template, literal segments as written and no parameter segment blank.
+/// operation's template, literal segments as written and no parameter segment blank. Runs on
+/// every request, so it compares from the end without collecting anything.
 fn check_path(template: &str, path: &str) -> Result<(), Invalid> {
-    let template: Vec<&str> = template.trim_start_matches('/').split('/').collect();
-    let segments: Vec<&str> = path.split('/').collect();
-    let tail = &segments[segments.len().saturating_sub(template.len())..];
-    if tail.len() < template.len() {
+    let template = template.trim_start_matches('/');
+    if path.split('/').count() < template.split('/').count() {
         return Err(Invalid::new(
             "path",
             path,
             "shorter than the operation's path",
         ));
     }
-    for (part, actual) in template.iter().zip(tail) {
+    for (part, actual) in template.rsplit('/').zip(path.rsplit('/')) {
         match part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
             Some(name) => {
                 let value = percent_encoding::percent_decode_str(actual).decode_utf8_lossy();
@@ -155,10 +154,7 @@ fn check_path(template: &str, path: &str) -> Result<(), Invalid> {
                 return Err(Invalid::new(
                     "path",
                     path,
-                    format!(
-                        "does not end in the operation's path /{}",
-                        template.join("/")
-                    ),
+                    format!("does not end in the operation's path /{template}"),
                 ));
             }
             None => {}

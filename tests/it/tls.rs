@@ -1,5 +1,5 @@
-//! TLS with the default `rustls` feature: the client speaks TLS through its own configuration
-//! (ring, the platform's verifier), offers HTTP/2 and HTTP/1.1, and refuses a server whose
+//! TLS, with the default `rustls` feature or with `rustls-ring` (CI runs this module with both):
+//! the client offers HTTP/2 and HTTP/1.1 and names the host, and refuses a server whose
 //! certificate no trusted authority issued: the request is never sent.
 
 use std::sync::Arc;

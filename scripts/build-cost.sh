@@ -16,6 +16,11 @@ trap 'cp "$saved/razorpay.yaml" openapi/razorpay.yaml; cp "$saved/lib.rs" src/li
 seconds() { local start=$SECONDS; "$@" >/dev/null 2>&1; echo $((SECONDS - start)); }
 
 clean_lib=$(seconds cargo build -p paygate)
+# The same from nothing with rustls on ring instead of aws-lc (the `rustls-ring` feature).
+ring_target="$scratch/ring"
+clean_lib_ring=$(CARGO_TARGET_DIR="$ring_target" seconds cargo build -p paygate \
+  --no-default-features --features razorpay,ippopay,rustls-ring)
+rm -rf "$ring_target"
 # A one-line spec edit (a description): build.rs regenerates and the crate recompiles.
 sed -i '0,/description: Unique id of the payment/s//description: Unique id of the payment (edited)/' openapi/razorpay.yaml
 spec_edit=$(seconds cargo build -p paygate)
@@ -32,6 +37,7 @@ ippopay_lines=$(wc -l < "$(ls -t "$CARGO_TARGET_DIR"/debug/build/paygate-*/out/i
 echo "| what | result |"
 echo "| --- | ---: |"
 echo "| clean build of the library (\`cargo build -p paygate\`) | ${clean_lib} s |"
+echo "| the same with \`--no-default-features --features razorpay,ippopay,rustls-ring\` | ${clean_lib_ring} s |"
 echo "| rebuild after a one-line spec edit | ${spec_edit} s |"
 echo "| rebuild after a one-line \`src/\` edit | ${src_edit} s |"
 echo "| clean \`cargo test --workspace --no-run\` | ${clean_tests} s |"

@@ -188,6 +188,26 @@ pub fn generate_from(
     Ok(prettyplease::unparse(&file))
 }
 
+/// Every generated builder's `async fn send`: the functions paygate's rewrites work on.
+pub(crate) fn sends(file: &mut syn::File) -> impl Iterator<Item = &mut syn::ImplItemFn> {
+    file.items
+        .iter_mut()
+        .filter_map(|item| match item {
+            syn::Item::Mod(module) => module.content.as_mut(),
+            _ => None,
+        })
+        .flat_map(|(_, items)| items.iter_mut())
+        .filter_map(|item| match item {
+            syn::Item::Impl(block) => Some(block),
+            _ => None,
+        })
+        .flat_map(|block| block.items.iter_mut())
+        .filter_map(|item| match item {
+            syn::ImplItem::Fn(f) if f.sig.ident == "send" && f.sig.asyncness.is_some() => Some(f),
+            _ => None,
+        })
+}
+
 /// `OPERATION_PATHS`: each operation's id and path template, so the hand-written layer can name
 /// the path parameter of a request (e.g. an empty `order_id`) without repeating the spec.
 fn operation_paths(spec: &openapiv3::OpenAPI) -> syn::Item {

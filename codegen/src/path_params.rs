@@ -33,23 +33,8 @@ pub fn inject(file: &mut syn::File, operations: &[(String, Vec<String>)]) -> Res
         done: Vec::new(),
         problems: Vec::new(),
     };
-    for item in &mut file.items {
-        let syn::Item::Mod(module) = item else {
-            continue;
-        };
-        let Some((_, items)) = module.content.as_mut() else {
-            continue;
-        };
-        for item in items {
-            let syn::Item::Impl(block) = item else {
-                continue;
-            };
-            for item in &mut block.items {
-                if let syn::ImplItem::Fn(f) = item {
-                    injector.send(f);
-                }
-            }
-        }
+    for f in crate::sends(file) {
+        injector.send(f);
     }
     for (id, params) in operations {
         if !params.is_empty() && !injector.done.contains(id) {
@@ -73,9 +58,6 @@ struct Injector<'a> {
 
 impl Injector<'_> {
     fn send(&mut self, f: &mut syn::ImplItemFn) {
-        if f.sig.ident != "send" || f.sig.asyncness.is_none() {
-            return;
-        }
         let Some(id) = operation_id(&f.block) else {
             return;
         };

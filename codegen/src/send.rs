@@ -27,28 +27,10 @@ pub fn rewrite(
     let wire_names = wire_names(spec);
     let mut rewritten = 0;
     let mut problems = Vec::new();
-    for item in &mut file.items {
-        let syn::Item::Mod(module) = item else {
-            continue;
-        };
-        let Some((_, items)) = module.content.as_mut() else {
-            continue;
-        };
-        for item in items {
-            let syn::Item::Impl(block) = item else {
-                continue;
-            };
-            for item in &mut block.items {
-                if let syn::ImplItem::Fn(f) = item
-                    && f.sig.ident == "send"
-                    && f.sig.asyncness.is_some()
-                {
-                    match rewrite_send(f, &wire_names) {
-                        Ok(()) => rewritten += 1,
-                        Err(problem) => problems.push(problem),
-                    }
-                }
-            }
+    for f in crate::sends(file) {
+        match rewrite_send(f, &wire_names) {
+            Ok(()) => rewritten += 1,
+            Err(problem) => problems.push(problem),
         }
     }
     if has_operations && rewritten == 0 {

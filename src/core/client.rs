@@ -35,6 +35,42 @@ pub trait Gateway: Sealed + Sized + Send + Sync + 'static {
     fn operations(base_url: &str, http: reqwest::Client, transport: Transport) -> Self::Operations;
 }
 
+/// Declares a gateway module's [`Gateway`]: the marker type `$name` over the module's
+/// `generated` client and tables, with the names the gateway's dashboard gives its key pair.
+/// Each gateway module invokes it once; all else about a gateway comes from its spec.
+#[cfg(any(feature = "razorpay", feature = "ippopay"))]
+macro_rules! gateway {
+    ($(#[$doc:meta])* $name:ident, $module:literal, ($key:literal, $secret:literal)) => {
+        $(#[$doc])*
+        #[derive(Debug)]
+        pub struct $name;
+
+        impl crate::core::client::Sealed for $name {}
+
+        impl crate::core::client::Gateway for $name {
+            type Operations = generated::Client;
+            const PROFILE: &'static crate::core::profile::GatewayProfile =
+                &crate::core::profile::GatewayProfile {
+                    name: $module,
+                    credential_names: ($key, $secret),
+                    default_base_url: generated::DEFAULT_BASE_URL,
+                    operation_paths: generated::OPERATION_PATHS,
+                    request_limits: generated::REQUEST_LIMITS,
+                    idempotency_keys: generated::IDEMPOTENCY_KEYS,
+                };
+            fn operations(
+                base_url: &str,
+                http: reqwest::Client,
+                transport: crate::core::transport::Transport,
+            ) -> generated::Client {
+                generated::Client::new_with_client(base_url, http, transport)
+            }
+        }
+    };
+}
+#[cfg(any(feature = "razorpay", feature = "ippopay"))]
+pub(crate) use gateway;
+
 /// A client of gateway `G`: every operation of `G`'s spec is a method (through `Deref` to the
 /// generated client), e.g. `client.fetch_payment().payment_id("pay_X").send()`, and every one
 /// returns [`Error`] on failure. Name it by its gateway: `paygate::razorpay::Client`,

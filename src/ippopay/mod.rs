@@ -20,36 +20,15 @@ pub use generated::{ResponseValue, builder, types};
 /// validates against it).
 pub const SPEC: &str = include_str!("../../openapi/ippopay.yaml");
 
-use crate::core::client::{Gateway, Sealed};
 use crate::core::error::{ApiError, ErrorBody};
-use crate::core::profile::GatewayProfile;
-use crate::core::transport::Transport;
 
-/// Ippopay as a [`Gateway`]: all from `openapi/ippopay.yaml` but the names of the key pair,
-/// which are the dashboard's.
-#[derive(Debug)]
-pub struct Ippopay;
-
-impl Sealed for Ippopay {}
-
-impl Gateway for Ippopay {
-    type Operations = generated::Client;
-    const PROFILE: &'static GatewayProfile = &GatewayProfile {
-        name: "ippopay",
-        credential_names: ("public_key", "secret_key"),
-        default_base_url: generated::DEFAULT_BASE_URL,
-        operation_paths: generated::OPERATION_PATHS,
-        request_limits: generated::REQUEST_LIMITS,
-        idempotency_keys: generated::IDEMPOTENCY_KEYS,
-    };
-    fn operations(
-        base_url: &str,
-        http: reqwest::Client,
-        transport: Transport,
-    ) -> generated::Client {
-        generated::Client::new_with_client(base_url, http, transport)
-    }
-}
+crate::core::client::gateway!(
+    /// Ippopay as a [`Gateway`](crate::Gateway): all from `openapi/ippopay.yaml` but the names of the
+    /// key pair, which are the dashboard's.
+    Ippopay,
+    "ippopay",
+    ("public_key", "secret_key")
+);
 
 /// An Ippopay client: every operation of `openapi/ippopay.yaml` is a method, e.g.
 /// `client.fetch_order().order_id("order_G@nzg3qBq").send()`.
@@ -69,6 +48,7 @@ impl ErrorBody for types::ErrorResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Gateway;
 
     /// Both request amounts (`RupeesAmount` in the spec) are checked from the spec's limits,
     /// read as exact decimals from the body's text.

@@ -36,36 +36,15 @@ pub use generated::{ResponseValue, builder, types};
 /// validates against it).
 pub const SPEC: &str = include_str!("../../openapi/razorpay.yaml");
 
-use crate::core::client::{Gateway, Sealed};
 use crate::core::error::{ApiError, ErrorBody};
-use crate::core::profile::GatewayProfile;
-use crate::core::transport::Transport;
 
-/// Razorpay as a [`Gateway`]: all from `openapi/razorpay.yaml` but the names of the key pair,
-/// which are the dashboard's.
-#[derive(Debug)]
-pub struct Razorpay;
-
-impl Sealed for Razorpay {}
-
-impl Gateway for Razorpay {
-    type Operations = generated::Client;
-    const PROFILE: &'static GatewayProfile = &GatewayProfile {
-        name: "razorpay",
-        credential_names: ("key_id", "key_secret"),
-        default_base_url: generated::DEFAULT_BASE_URL,
-        operation_paths: generated::OPERATION_PATHS,
-        request_limits: generated::REQUEST_LIMITS,
-        idempotency_keys: generated::IDEMPOTENCY_KEYS,
-    };
-    fn operations(
-        base_url: &str,
-        http: reqwest::Client,
-        transport: Transport,
-    ) -> generated::Client {
-        generated::Client::new_with_client(base_url, http, transport)
-    }
-}
+crate::core::client::gateway!(
+    /// Razorpay as a [`Gateway`](crate::Gateway): all from `openapi/razorpay.yaml` but the names of the
+    /// key pair, which are the dashboard's.
+    Razorpay,
+    "razorpay",
+    ("key_id", "key_secret")
+);
 
 /// A Razorpay client: every operation of `openapi/razorpay.yaml` is a method, e.g.
 /// `client.fetch_payment().payment_id("pay_X").send()`. `Client::new(key_id, key_secret)`.
@@ -96,6 +75,8 @@ impl crate::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Gateway;
+    use crate::core::profile::GatewayProfile;
     use crate::core::validate::Invalid;
 
     /// Runs the pre-request check on a request built by hand, not by the generated builders.

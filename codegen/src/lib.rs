@@ -97,7 +97,12 @@ pub fn load_spec(path: &Path) -> Result<openapiv3::OpenAPI, CodegenError> {
         problems: vec![problem],
     };
     let text = std::fs::read_to_string(path).map_err(|e| fail(format!("cannot read: {e}")))?;
-    serde_yaml_ng::from_str(&text).map_err(|e| fail(format!("not an OpenAPI 3.0 document: {e}")))
+    parse_spec(&text).map_err(fail)
+}
+
+/// Parses an OpenAPI document's text (YAML or JSON).
+fn parse_spec(text: &str) -> Result<openapiv3::OpenAPI, String> {
+    serde_yaml_ng::from_str(text).map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))
 }
 
 /// Generates the formatted Rust source of one API's client from the spec under `root`.
@@ -303,9 +308,7 @@ pub struct RequestLimit {
 /// The rows `REQUEST_LIMITS` is generated from, for the spec in `text` (YAML or JSON), read as
 /// `build.rs` reads it; tests use it to see the client follow an edited spec.
 pub fn request_limits_of(text: &str) -> Result<Vec<RequestLimit>, String> {
-    let spec: openapiv3::OpenAPI =
-        serde_yaml_ng::from_str(text).map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))?;
-    Ok(request_limit_rows(&nullable::lower(&spec)?))
+    Ok(request_limit_rows(&nullable::lower(&parse_spec(text)?)?))
 }
 
 /// The limits of every request field of `spec` that has any.

@@ -182,8 +182,15 @@ impl VisitMut for Rewriter {
             .collect();
         let body = body.trim_start_matches('{').trim_end_matches('}');
         if pattern.starts_with('2') && body == "ResponseValue::from_response(response).await" {
-            *arm.body = syn::parse_quote!(crate::core::transport::decode(response).await);
+            *arm.body = syn::parse_quote!(crate::core::transport::decode(response));
             self.rewritten += 1;
+        }
+        // An error status never gets here: the post hook (`Transport::check`) hands every one
+        // back as `UnexpectedResponse` first, and `crate::Error` decodes the documented error
+        // body from the buffered bytes. Written that way here too, these arms no longer await
+        // a body, which kept a large future in every operation's state.
+        if body == "Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))" {
+            *arm.body = syn::parse_quote!(Err(Error::UnexpectedResponse(response)));
         }
         syn::visit_mut::visit_arm_mut(self, arm);
     }

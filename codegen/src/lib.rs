@@ -187,8 +187,8 @@ pub fn generate_from(
     inspect::implement(&mut file, spec).map_err(|e| fail(vec![format!("generated code: {e}")]))?;
     file.items
         .push(default_base_url(spec).map_err(|problem| fail(vec![problem]))?);
-    file.items.push(operation_paths(spec));
-    file.items.push(idempotency_keys(spec));
+    file.items
+        .push(operations(spec).map_err(|problem| fail(vec![problem]))?);
     file.items.push(request_limits(spec));
     Ok(prettyplease::unparse(&file))
 }
@@ -213,17 +213,65 @@ pub(crate) fn sends(file: &mut syn::File) -> impl Iterator<Item = &mut syn::Impl
         })
 }
 
-/// `OPERATION_PATHS`: each operation's id and path template, so the hand-written layer can name
-/// the path parameter of a request (e.g. an empty `order_id`) without repeating the spec.
-fn operation_paths(spec: &openapiv3::OpenAPI) -> syn::Item {
-    let (ids, paths): (Vec<_>, Vec<_>) = spec
-        .operations()
+/// The operations `OPERATIONS` lists, in this order: each one's id and path template. Each
+/// generated `send` hands its entry (`OPERATIONS[i]`) to the pre-request check.
+pub(crate) fn operation_ids(spec: &openapiv3::OpenAPI) -> Vec<(String, String)> {
+    spec.operations()
         .filter_map(|(path, _, op)| Some((op.operation_id.clone()?, path.to_owned())))
-        .unzip();
-    syn::parse_quote! {
-        /// Every operation's `operationId` and path template, as in the spec.
-        pub const OPERATION_PATHS: &[(&str, &str)] = &[#((#ids, #paths)),*];
+        .collect()
+}
+
+/// `OPERATIONS`: for each operation, its id, its path template, its rows of `REQUEST_LIMITS`
+/// (the generator writes an operation's rows together) and the header that carries its
+/// idempotency key (a header parameter marked `x-idempotency-key: true`, see
+/// `openapi/README.md`), so the client checks a request without looking anything up.
+fn operations(spec: &openapiv3::OpenAPI) -> Result<syn::Item, String> {
+    let rows = request_limit_rows(spec);
+    let mut entries = Vec::new();
+    for (id, path) in operation_ids(spec) {
+        let start = rows.iter().position(|row| row.operation == id).unwrap_or(0);
+        let len = rows[start..]
+            .iter()
+            .take_while(|row| row.operation == id)
+            .count();
+        if rows.iter().filter(|row| row.operation == id).count() != len {
+            return Err(format!(
+                "operation {id}: its request limits are not written together"
+            ));
+        }
+        let end = start + len;
+        let op = spec
+            .operations()
+            .find(|(_, _, op)| op.operation_id.as_deref() == Some(id.as_str()))
+            .map(|(_, _, op)| op)
+            .ok_or_else(|| format!("operation {id} vanished"))?;
+        let idempotency = parameters(spec, op).find_map(|parameter| match parameter {
+            openapiv3::Parameter::Header { parameter_data, .. }
+                if parameter_data.extensions.get("x-idempotency-key")
+                    == Some(&serde_json::Value::Bool(true)) =>
+            {
+                Some(parameter_data.name.clone())
+            }
+            _ => None,
+        });
+        let idempotency = match idempotency {
+            Some(header) => quote!(Some(#header)),
+            None => quote!(None),
+        };
+        entries.push(quote! {
+            crate::core::profile::Operation {
+                id: #id,
+                path: #path,
+                limits: REQUEST_LIMITS.split_at(#end).0.split_at(#start).1,
+                idempotency_header: #idempotency,
+            }
+        });
     }
+    Ok(syn::parse_quote! {
+        /// Every operation of the spec: its `operationId`, path template, request limits and
+        /// idempotency key header, as in the spec.
+        pub(crate) const OPERATIONS: &[crate::core::profile::Operation] = &[#(#entries),*];
+    })
 }
 
 /// `DEFAULT_BASE_URL`: the spec's first server, where a client sends requests unless told
@@ -254,31 +302,6 @@ pub(crate) fn parameters<'a>(
                 .and_then(|name| spec.components.as_ref()?.parameters.get(name))
                 .and_then(openapiv3::ReferenceOr::as_item),
         })
-}
-
-/// `IDEMPOTENCY_KEYS`: each operation that takes an idempotency key and the header that carries
-/// it (a header parameter marked `x-idempotency-key: true`, see `openapi/README.md`). The
-/// transport gives such a request one key for all its attempts and only then repeats it.
-fn idempotency_keys(spec: &openapiv3::OpenAPI) -> syn::Item {
-    let mut rows = Vec::new();
-    for (_, _, op) in spec.operations() {
-        let Some(operation) = op.operation_id.as_deref() else {
-            continue;
-        };
-        for parameter in parameters(spec, op) {
-            if let openapiv3::Parameter::Header { parameter_data, .. } = parameter
-                && parameter_data.extensions.get("x-idempotency-key")
-                    == Some(&serde_json::Value::Bool(true))
-            {
-                let header = &parameter_data.name;
-                rows.push(quote!((#operation, #header)));
-            }
-        }
-    }
-    syn::parse_quote! {
-        /// Operations that take an idempotency key, and the header that carries it, as in the spec.
-        pub const IDEMPOTENCY_KEYS: &[(&str, &str)] = &[#(#rows),*];
-    }
 }
 
 /// `REQUEST_LIMITS`: the limits the spec puts on request fields (top-level body properties,
@@ -502,8 +525,9 @@ fn resolve_boxed<'a>(
 }
 
 fn row(row: &RequestLimit) -> proc_macro2::TokenStream {
+    // The operation is not written: each operation's rows are its own `Operation::limits`.
     let RequestLimit {
-        operation,
+        operation: _,
         location,
         field,
         limits,
@@ -540,7 +564,6 @@ fn row(row: &RequestLimit) -> proc_macro2::TokenStream {
     let value_max_length = size(limits.value_max_length);
     quote! {
         crate::core::validate::FieldLimits {
-            operation: #operation,
             location: #location,
             field: #field,
             minimum: #minimum,
@@ -608,15 +631,26 @@ mod tests {
         );
         let source = generate_from(&APIS[0], Path::new("s.yaml"), &spec).unwrap();
         let send = &source[source.find("pub async fn send").unwrap()..];
-        let url = send.find("let url").unwrap();
+        // Compared without whitespace: the layout is prettyplease's.
+        let send: String = send.chars().filter(|c| !c.is_whitespace()).collect();
+        let url = send.find("leturl").unwrap();
         for name in ["thing_id", "part_id"] {
-            let check =
-                format!("crate::core::validate::path_parameter(\"{name}\", &{name}.to_string())");
+            let check = format!(
+                "crate::core::validate::path_parameter(\"{name}\",&crate::core::validate::path_text(&{name}),)"
+            );
             let at = send
                 .find(&check)
                 .unwrap_or_else(|| panic!("no check for {name}:\n{send}"));
             assert!(at < url, "{name} is checked after the URL is built");
+            let encoded = format!(
+                "crate::core::validate::path_segment(&crate::core::validate::path_text(&{name}))"
+            );
+            assert!(
+                send[url..].contains(&encoded),
+                "{name} is not encoded:\n{send}"
+            );
         }
+        assert!(!send.contains("encode_path"), "{send}");
     }
 
     #[test]
@@ -635,7 +669,7 @@ mod tests {
     }
 
     #[test]
-    fn base_url_idempotency_keys_and_header_limits_come_from_the_spec() {
+    fn base_url_operations_and_header_limits_come_from_the_spec() {
         let spec = spec(
             "  /things:\n    post:\n      operationId: create_thing\n      parameters:\n        - {name: Idem-Key, in: header, x-idempotency-key: true, schema: {type: string, minLength: 8, pattern: '^[a-z]+$'}}\n        - {name: X-Other, in: header, schema: {type: string}}\n      requestBody: {content: {application/json: {schema: {type: object, properties: {price: {allOf: [{$ref: '#/components/schemas/Price'}], description: d}}}}}}\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/A'}}}}",
             "    A: {type: object, properties: {a: {type: string}}}\n    Price: {type: number, minimum: 0, exclusiveMinimum: true, multipleOf: 0.01}\n",
@@ -648,7 +682,7 @@ mod tests {
         );
         assert!(
             compact.contains(
-                r#"pubconstIDEMPOTENCY_KEYS:&[(&str,&str)]=&[("create_thing","Idem-Key")];"#
+                r#"crate::core::profile::Operation{id:"create_thing",path:"/things",limits:REQUEST_LIMITS.split_at(2usize).0.split_at(0usize).1,idempotency_header:Some("Idem-Key"),}"#
             ),
             "{source}"
         );

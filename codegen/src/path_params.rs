@@ -8,6 +8,7 @@
 //! is built (into the `refused` slot of [`crate::send`]).
 
 use heck::ToSnakeCase;
+use syn::visit_mut::VisitMut;
 
 /// Each operation's id and the names of its path parameters, in template order.
 pub fn collect(spec: &openapiv3::OpenAPI) -> Vec<(String, Vec<String>)> {
@@ -74,10 +75,22 @@ impl Injector<'_> {
             };
             let ident = syn::Ident::new(&ident, proc_macro2::Span::call_site());
             let check: syn::Stmt = syn::parse_quote! {
-                crate::core::validate::path_parameter(#name, &#ident.to_string())
-                    .map_err(|invalid| crate::core::validate::refuse(&mut refused, invalid))?;
+                crate::core::validate::path_parameter(
+                    #name,
+                    &crate::core::validate::path_text(&#ident),
+                )
+                .map_err(|invalid| crate::core::validate::refuse(&mut refused, invalid))?;
             };
             f.block.stmts.insert(at + 1, check);
+        }
+        let mut encoder = SegmentEncoder { replaced: 0 };
+        encoder.visit_block_mut(&mut f.block);
+        if encoder.replaced != params.len() {
+            self.problems.push(format!(
+                "operation {id}: {} path parameters but {} `encode_path` calls in `send`",
+                params.len(),
+                encoder.replaced
+            ));
         }
         self.done.push(id);
     }
@@ -113,4 +126,54 @@ pub(crate) fn operation_id(block: &syn::Block) -> Option<String> {
 /// Whether `stmt` is `let <ident> = ...;`, the statement that unwraps a builder field.
 fn binds(stmt: &syn::Stmt, ident: &str) -> bool {
     matches!(stmt, syn::Stmt::Local(syn::Local { pat: syn::Pat::Ident(p), .. }) if p.ident == ident)
+}
+
+/// Replaces progenitor's `encode_path(&value.to_string())`, which makes two strings per path
+/// parameter, with `crate::core::validate::path_segment(&path_text(&value))`, which formats
+/// the encoded text straight into the URL.
+struct SegmentEncoder {
+    replaced: usize,
+}
+
+impl VisitMut for SegmentEncoder {
+    /// The calls are arguments of the `format!` that builds the URL: parsed, rewritten, put back.
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        if !mac.path.is_ident("format") {
+            return;
+        }
+        let parser = syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated;
+        let Ok(mut args) = mac.parse_body_with(parser) else {
+            return;
+        };
+        for arg in &mut args {
+            self.visit_expr_mut(arg);
+        }
+        mac.tokens = quote::ToTokens::into_token_stream(args);
+    }
+
+    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+        syn::visit_mut::visit_expr_mut(self, expr);
+        let syn::Expr::Call(call) = expr else { return };
+        let syn::Expr::Path(function) = &*call.func else {
+            return;
+        };
+        if !function.path.is_ident("encode_path") || call.args.len() != 1 {
+            return;
+        }
+        // The argument is `&value.to_string()`.
+        let syn::Expr::Reference(reference) = &call.args[0] else {
+            return;
+        };
+        let syn::Expr::MethodCall(to_string) = &*reference.expr else {
+            return;
+        };
+        if to_string.method != "to_string" || !to_string.args.is_empty() {
+            return;
+        }
+        let value = &to_string.receiver;
+        *expr = syn::parse_quote! {
+            crate::core::validate::path_segment(&crate::core::validate::path_text(&#value))
+        };
+        self.replaced += 1;
+    }
 }

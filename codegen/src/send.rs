@@ -11,7 +11,7 @@
 //! It also writes the client's `ClientHooks` impl (send with retries, then keep every error
 //! response), the same for every API.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToSnakeCase;
 use quote::ToTokens;
@@ -25,10 +25,15 @@ pub fn rewrite(
     has_operations: bool,
 ) -> Result<(), String> {
     let wire_names = wire_names(spec);
+    let optional = optional_query_parameters(spec);
+    let operations: Vec<String> = crate::operation_ids(spec)
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
     let mut rewritten = 0;
     let mut problems = Vec::new();
     for f in crate::sends(file) {
-        match rewrite_send(f, &wire_names) {
+        match rewrite_send(f, &wire_names, &optional, &operations) {
             Ok(()) => rewritten += 1,
             Err(problem) => problems.push(problem),
         }
@@ -44,12 +49,12 @@ pub fn rewrite(
             /// Every operation goes through paygate's transport: retries, a buffered body, and
             /// every error status kept for `crate::Error`.
             impl ClientHooks<crate::core::transport::Transport> for Client {
-                async fn exec(
+                fn exec(
                     &self,
                     request: reqwest::Request,
                     info: &OperationInfo,
-                ) -> reqwest::Result<reqwest::Response> {
-                    self.inner().execute(self.client(), request, info).await
+                ) -> impl std::future::Future<Output = reqwest::Result<reqwest::Response>> {
+                    self.inner().execute(self.client(), request, info)
                 }
 
                 async fn post<E>(
@@ -81,14 +86,45 @@ fn wire_names(spec: &openapiv3::OpenAPI) -> BTreeMap<String, BTreeMap<String, St
         .collect()
 }
 
+/// For each operation, the wire names of its query parameters that are not required.
+fn optional_query_parameters(spec: &openapiv3::OpenAPI) -> BTreeMap<String, BTreeSet<String>> {
+    spec.operations()
+        .filter_map(|(_, _, op)| {
+            let names = crate::parameters(spec, op)
+                .filter_map(|p| match p {
+                    openapiv3::Parameter::Query { parameter_data, .. }
+                        if !parameter_data.required =>
+                    {
+                        Some(parameter_data.name.clone())
+                    }
+                    _ => None,
+                })
+                .collect();
+            Some((op.operation_id.clone()?, names))
+        })
+        .collect()
+}
+
 fn rewrite_send(
     f: &mut syn::ImplItemFn,
     wire_names: &BTreeMap<String, BTreeMap<String, String>>,
+    optional: &BTreeMap<String, BTreeSet<String>>,
+    operations: &[String],
 ) -> Result<(), String> {
     let id =
         crate::path_params::operation_id(&f.block).ok_or("a `send` builds no `OperationInfo`")?;
+    let index = operations
+        .iter()
+        .position(|op| *op == id)
+        .ok_or_else(|| format!("operation {id}: not in `OPERATIONS`"))?;
     let no_names = BTreeMap::new();
     let names = wire_names.get(&id).unwrap_or(&no_names);
+    let no_optional = BTreeSet::new();
+    OptionalQuery {
+        optional: optional.get(&id).unwrap_or(&no_optional),
+    }
+    .visit_block_mut(&mut f.block);
+    LazyHeaderMap.visit_block_mut(&mut f.block);
     let success = success_type(&f.sig.output).ok_or_else(|| {
         format!("operation {id}: `send` does not return `Result<ResponseValue<T>, _>`")
     })?;
@@ -103,7 +139,7 @@ fn rewrite_send(
             *stmt = syn::parse_quote! {
                 client
                     .inner()
-                    .prepare(info.operation_id, &mut request)
+                    .prepare(&super::OPERATIONS[#index], &mut request)
                     .map_err(|invalid| crate::core::validate::refuse(&mut refused, invalid))?;
             };
             hooks += 1;
@@ -127,6 +163,8 @@ fn rewrite_send(
         // Each refusal is put here, typed, before progenitor's error (which carries only text)
         // leaves the block below.
         let mut refused: Option<crate::core::validate::Invalid> = None;
+        #[allow(unused_imports)]
+        use crate::core::transport::OptionalQuery as _;
         let result: #progenitor_result = async { #(#stmts)* }.await;
         crate::core::error::finish(result, refused)
     }};
@@ -187,6 +225,74 @@ impl VisitMut for ArgumentRefusals {
                     crate::core::validate::Invalid::unconverted(#field, reason),
                 )
             };
+        }
+    }
+}
+
+/// Progenitor adds every query parameter with `.query(&QueryParam::new(name, &value))`, and
+/// reqwest then rewrites the URL even when an optional `value` is `None`. Each optional one
+/// becomes `.optional_query(name, value.as_ref())` (`crate::core::transport::OptionalQuery`),
+/// which leaves the URL alone when there is nothing to add; the built URL is the same.
+struct OptionalQuery<'a> {
+    optional: &'a BTreeSet<String>,
+}
+
+impl VisitMut for OptionalQuery<'_> {
+    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+        syn::visit_mut::visit_expr_mut(self, expr);
+        let syn::Expr::MethodCall(call) = expr else {
+            return;
+        };
+        if call.method != "query" || call.args.len() != 1 {
+            return;
+        }
+        // `&progenitor_client::QueryParam::new("name", &value)`
+        let syn::Expr::Reference(reference) = &call.args[0] else {
+            return;
+        };
+        let syn::Expr::Call(new) = &*reference.expr else {
+            return;
+        };
+        let is_query_param = matches!(&*new.func, syn::Expr::Path(p)
+            if p.path.segments.iter().map(|s| s.ident.to_string()).collect::<Vec<_>>()
+                == ["progenitor_client", "QueryParam", "new"]);
+        let (Some(syn::Expr::Lit(name)), Some(syn::Expr::Reference(value))) =
+            (new.args.first(), new.args.get(1))
+        else {
+            return;
+        };
+        let syn::Lit::Str(wire_name) = &name.lit else {
+            return;
+        };
+        if !is_query_param || !self.optional.contains(&wire_name.value()) {
+            return;
+        }
+        let value = &value.expr;
+        call.method = syn::Ident::new("optional_query", call.method.span());
+        call.args = syn::parse_quote!(#name, #value.as_ref());
+    }
+}
+
+/// Progenitor starts the operation's header parameters with `HeaderMap::with_capacity(n)`,
+/// which allocates even when no header is then set (most operations set none):
+/// `HeaderMap::new()` allocates on the first insert only.
+struct LazyHeaderMap;
+
+impl VisitMut for LazyHeaderMap {
+    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+        syn::visit_mut::visit_expr_mut(self, expr);
+        let syn::Expr::Call(call) = expr else { return };
+        let syn::Expr::Path(function) = &*call.func else {
+            return;
+        };
+        let segments: Vec<String> = function
+            .path
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect();
+        if segments.ends_with(&["HeaderMap".to_owned(), "with_capacity".to_owned()]) {
+            *expr = syn::parse_quote!(::reqwest::header::HeaderMap::new());
         }
     }
 }

@@ -54,9 +54,8 @@ macro_rules! gateway {
                     name: $module,
                     credential_names: ($key, $secret),
                     default_base_url: generated::DEFAULT_BASE_URL,
-                    operation_paths: generated::OPERATION_PATHS,
+                    operations: generated::OPERATIONS,
                     request_limits: generated::REQUEST_LIMITS,
-                    idempotency_keys: generated::IDEMPOTENCY_KEYS,
                 };
             fn operations(
                 base_url: &str,

@@ -9,7 +9,7 @@ use bytes::Bytes;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
-use crate::core::transport::{BufferedBody, DecodeFailure, Repeatable, Truncated};
+use crate::core::transport::{BufferedBody, DecodeFailure};
 use crate::core::validate::Invalid;
 
 /// How much of an unexpected body an error keeps: enough to recognise a proxy's HTML page.
@@ -396,22 +396,16 @@ fn from_progenitor<E: ErrorBody>(e: progenitor_client::Error<E>) -> Error {
         }
         P::UnexpectedResponse(mut response) => {
             let status = response.status();
-            let repeatable = response
-                .extensions()
-                .get::<Repeatable>()
-                .is_some_and(|r| r.0);
-            if let Some(Truncated(limit)) = response.extensions().get::<Truncated>() {
+            let buffered = response.extensions().get::<BufferedBody>();
+            let repeatable = buffered.is_some_and(|b| b.repeatable);
+            if let Some(limit) = buffered.and_then(|b| b.truncated_at) {
                 return Error::ResponseTooLarge {
                     status,
-                    limit: *limit,
+                    limit,
                     repeatable,
                 };
             }
-            let body = response
-                .extensions()
-                .get::<BufferedBody>()
-                .map(|b| b.0.clone())
-                .unwrap_or_default();
+            let body = buffered.map(|b| b.bytes.clone()).unwrap_or_default();
             let location = status
                 .is_redirection()
                 .then(|| response.headers().get(reqwest::header::LOCATION))

@@ -17,36 +17,59 @@ pub struct GatewayProfile {
     pub(crate) credential_names: (&'static str, &'static str),
     /// The generated `DEFAULT_BASE_URL` (the spec's first server).
     pub(crate) default_base_url: &'static str,
-    /// The generated `OPERATION_PATHS`: operation id and path template.
-    pub(crate) operation_paths: &'static [(&'static str, &'static str)],
-    /// The generated `REQUEST_LIMITS`, checked before a request is sent.
+    /// The generated `OPERATIONS`: every operation of the spec and what is checked for it.
+    pub(crate) operations: &'static [Operation],
+    /// The generated `REQUEST_LIMITS`, every operation's rows together (each [`Operation`]
+    /// holds its own).
     pub(crate) request_limits: &'static [FieldLimits],
-    /// The generated `IDEMPOTENCY_KEYS`: operation id and the header that carries its key.
-    pub(crate) idempotency_keys: &'static [(&'static str, &'static str)],
+}
+
+/// One operation of a gateway's spec, as the generator writes it into `OPERATIONS`. Each
+/// generated `send` hands its own entry to [`Transport::prepare`], so nothing is looked up by
+/// operation id on the way out.
+///
+/// [`Transport::prepare`]: crate::core::transport::Transport::prepare
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Operation {
+    /// The spec's `operationId`.
+    pub(crate) id: &'static str,
+    /// The path template, e.g. `/payments/{payment_id}`.
+    pub(crate) path: &'static str,
+    /// The limits the spec puts on the operation's request fields (its rows of
+    /// `REQUEST_LIMITS`).
+    pub(crate) limits: &'static [FieldLimits],
+    /// The header that carries the operation's idempotency key (a header parameter marked
+    /// `x-idempotency-key: true`), if it takes one.
+    pub(crate) idempotency_header: Option<&'static str>,
+}
+
+impl Operation {
+    /// Checks `request` against the spec: the path template and the request limits (see
+    /// [`crate::core::validate`]).
+    pub(crate) fn check(&self, request: &reqwest::Request) -> Result<(), Invalid> {
+        crate::core::validate::check(self.path, self.limits, request)
+    }
+
+    /// The header carrying the operation's idempotency key, if the spec gives it one.
+    pub(crate) fn idempotency_header(&self) -> Option<HeaderName> {
+        HeaderName::from_bytes(self.idempotency_header?.as_bytes()).ok()
+    }
 }
 
 impl GatewayProfile {
-    /// Checks `request` for operation `operation_id` against the spec: its path template and
-    /// its request limits (see [`crate::core::validate`]).
+    /// The operation whose `operationId` is `id`.
+    pub(crate) fn operation(&self, id: &str) -> Option<&'static Operation> {
+        self.operations.iter().find(|operation| operation.id == id)
+    }
+
+    /// Checks `request` as operation `operation_id` (unknown: nothing to check).
+    #[cfg(test)]
     pub(crate) fn check(
         &self,
         operation_id: &str,
         request: &reqwest::Request,
     ) -> Result<(), Invalid> {
-        crate::core::validate::check(
-            self.operation_paths,
-            self.request_limits,
-            operation_id,
-            request,
-        )
-    }
-
-    /// The header carrying `operation_id`'s idempotency key, if the spec gives it one.
-    pub(crate) fn idempotency_header(&self, operation_id: &str) -> Option<HeaderName> {
-        let (_, header) = self
-            .idempotency_keys
-            .iter()
-            .find(|(id, _)| *id == operation_id)?;
-        HeaderName::from_bytes(header.as_bytes()).ok()
+        self.operation(operation_id)
+            .map_or(Ok(()), |operation| operation.check(request))
     }
 }

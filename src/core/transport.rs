@@ -9,10 +9,11 @@ use progenitor_client::OperationInfo;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
 
+use futures_util::future::Either;
 use tracing::Instrument;
 
 use crate::core::inspect::Inspect;
-use crate::core::profile::GatewayProfile;
+use crate::core::profile::{GatewayProfile, Operation};
 use std::sync::Arc;
 
 /// Default time allowed to establish a connection.
@@ -90,15 +91,24 @@ pub(crate) fn status_allows_retry(status: StatusCode, repeatable: bool) -> bool 
     }
 }
 
-/// Whether the request behind a response was safe to repeat, kept in the response's
-/// extensions (next to [`BufferedBody`]) so that an error built from it can say so.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Repeatable(pub(crate) bool);
-
 /// A response body read in full by [`Transport`], kept in the response's extensions so an error
-/// can still show it after progenitor consumed the response.
+/// can still show it after progenitor consumed the response, with what an error needs to know
+/// about the request and the reading (one extension: each costs an allocation).
 #[derive(Clone, Debug)]
-pub(crate) struct BufferedBody(pub(crate) Bytes);
+pub(crate) struct BufferedBody {
+    pub(crate) bytes: Bytes,
+    /// Whether the request behind the response was safe to repeat.
+    pub(crate) repeatable: bool,
+    /// The size limit, when the body was larger and was cut there.
+    pub(crate) truncated_at: Option<usize>,
+}
+
+/// How one attempt ended: with the request's result, or with a wait (the gateway's
+/// `Retry-After`, if it sent one) before the next attempt.
+enum Attempt {
+    Done(reqwest::Result<reqwest::Response>),
+    Retry(Option<Duration>),
+}
 
 /// The per-client state behind every generated operation (progenitor's "inner type").
 #[derive(Clone)]
@@ -120,12 +130,16 @@ impl fmt::Debug for Transport {
 
 impl Transport {
     /// Sends `request`, retrying as [`RetryPolicy`] allows, and buffers the response body.
-    pub(crate) async fn execute(
-        &self,
-        client: &reqwest::Client,
+    ///
+    /// Not `async`: the future returned is the boxed retry loop itself (in a span when a
+    /// subscriber wants one), so no further state machine wraps it, and the generated `exec`
+    /// hook hands it on as it is (`codegen/src/send.rs`).
+    pub(crate) fn execute<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
         request: reqwest::Request,
         info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a {
         let span = tracing::info_span!(
             "paygate.request",
             gateway = self.gateway.name,
@@ -133,101 +147,134 @@ impl Transport {
             method = %request.method(),
             path = request.url().path(),
         );
-        // Instrumented, not entered: a guard held across `.await` would put whatever else runs
-        // on this thread meanwhile inside this request's span.
         let repeatable = self.is_repeatable(info.operation_id, &request);
-        self.send_with_retries(client, request, repeatable)
-            .instrument(span)
-            .await
+        // Boxed: the retry loop's state (the request kept for a retry, the response being
+        // read, the backoff timer) is large, and every future awaiting it would otherwise
+        // carry it and copy it as it is moved.
+        let attempts = Box::pin(self.send_with_retries(client, Some(request), repeatable));
+        // Instrumented, not entered: a guard held across `.await` would put whatever else runs
+        // on this thread meanwhile inside this request's span. With no subscriber that wants
+        // the span, entering and leaving it on every poll is work for nothing.
+        if span.is_disabled() {
+            Either::Left(attempts)
+        } else {
+            Either::Right(attempts.instrument(span))
+        }
     }
 
+    /// Sends the request in `kept` (an `Option` so that the argument, which stays in the
+    /// future's state, is the very place the request is kept between attempts).
     async fn send_with_retries(
         &self,
         client: &reqwest::Client,
-        request: reqwest::Request,
+        mut kept: Option<reqwest::Request>,
         repeatable: bool,
     ) -> reqwest::Result<reqwest::Response> {
-        let url = request.url().clone();
         let started = Instant::now();
-        let mut kept = Some(request);
         let mut attempt = 1;
         loop {
-            let original = kept.take().expect("kept for every attempt but the last");
-            // Send a copy while another attempt may follow; a body that cannot be copied (a
-            // stream) is sent once, as it is, never emptied.
-            // The last attempt sends the original itself: no copy is made that nothing uses.
-            let copy = (attempt < self.retry.max_attempts)
-                .then(|| original.try_clone())
-                .flatten();
-            let (this, spare) = match copy {
-                Some(copy) => {
-                    kept = Some(original);
-                    (copy, true)
-                }
-                None => (original, false),
-            };
-            let elapsed_ms = || started.elapsed().as_millis() as u64;
-            let retry_after = match client.execute(this).await {
-                Ok(response) => {
-                    let status = response.status();
-                    tracing::info!(
-                        attempt,
-                        status = status.as_u16(),
-                        elapsed_ms = elapsed_ms(),
-                        "response"
-                    );
-                    if spare && status_allows_retry(status, repeatable) {
-                        retry_after(response.headers())
-                    } else {
-                        // Reading the body belongs to the attempt: a connection that breaks
-                        // mid-body is retried like one that breaks before the headers.
-                        match self.buffer(response, repeatable).await {
-                            Ok(response) => return Ok(response),
-                            Err(e) => {
-                                tracing::info!(attempt, error = %e, elapsed_ms = elapsed_ms(), "body interrupted");
-                                if !(spare && repeatable) {
-                                    return Err(mark_repeatable(e, &url, repeatable));
-                                }
-                                None
-                            }
-                        }
+            // Built in a block of its own: the requests handled here are not kept in the
+            // state the loop keeps across the attempt, which is only `kept`.
+            let this_attempt = {
+                let original = kept.take().expect("kept for every attempt but the last");
+                // Send a copy while another attempt may follow; a body that cannot be copied
+                // (a stream) is sent once, as it is, never emptied. The last attempt sends the
+                // original itself: no copy is made that nothing uses.
+                let copy = (attempt < self.retry.max_attempts)
+                    .then(|| original.try_clone())
+                    .flatten();
+                let (this, spare) = match copy {
+                    Some(copy) => {
+                        kept = Some(original);
+                        (copy, true)
                     }
-                }
-                Err(e) => {
-                    tracing::info!(attempt, error = %e, elapsed_ms = elapsed_ms(), "transport error");
-                    // A connection that never opened carried nothing: safe to repeat anything.
-                    if !(spare
-                        && (e.is_connect()
-                            || (repeatable && (e.is_timeout() || e.is_request() || e.is_body()))))
-                    {
-                        return Err(mark_repeatable(e, &url, repeatable));
-                    }
-                    None
-                }
+                    None => (original, false),
+                };
+                self.attempt(client.execute(this), repeatable, spare, attempt, started)
             };
-            tokio::time::sleep(self.retry.backoff(attempt, retry_after)).await;
+            let retry_after = match this_attempt.await {
+                Attempt::Done(result) => return result,
+                Attempt::Retry(retry_after) => retry_after,
+            };
+            // Boxed: a timer is large (cache-aligned) and would otherwise sit in the state of
+            // every request, though only a retry waits on one.
+            Box::pin(tokio::time::sleep(self.retry.backoff(attempt, retry_after))).await;
             attempt += 1;
         }
     }
 
-    /// Called by every generated operation before it sends (`codegen/src/send.rs`): refuses
-    /// bad input (see [`crate::core::validate`]), then adds an idempotency key where one is
-    /// needed.
+    /// One attempt: waits for `sending` (reqwest sending the request), then reads the body,
+    /// unless the status says to try again. A failure that `spare` (another attempt may
+    /// follow) and the request's being `repeatable` allow to try again is an
+    /// [`Attempt::Retry`]; any other is the result. It takes the sending future rather than
+    /// the request: an argument stays in the future's state to the end, and a request is
+    /// large.
+    async fn attempt(
+        &self,
+        sending: impl Future<Output = reqwest::Result<reqwest::Response>>,
+        repeatable: bool,
+        spare: bool,
+        attempt: u32,
+        started: Instant,
+    ) -> Attempt {
+        let elapsed_ms = || started.elapsed().as_millis() as u64;
+        let mut response = match sending.await {
+            Ok(response) => response,
+            Err(e) => {
+                tracing::info!(attempt, error = %e, elapsed_ms = elapsed_ms(), "transport error");
+                // A connection that never opened carried nothing: safe to repeat anything.
+                if spare
+                    && (e.is_connect()
+                        || (repeatable && (e.is_timeout() || e.is_request() || e.is_body())))
+                {
+                    return Attempt::Retry(None);
+                }
+                return Attempt::Done(Err(mark_repeatable(e, repeatable)));
+            }
+        };
+        let status = response.status();
+        tracing::info!(
+            attempt,
+            status = status.as_u16(),
+            elapsed_ms = elapsed_ms(),
+            "response"
+        );
+        if spare && status_allows_retry(status, repeatable) {
+            return Attempt::Retry(retry_after(response.headers()));
+        }
+        // Reading the body belongs to the attempt: a connection that breaks mid-body is
+        // retried like one that breaks before the headers.
+        match self.buffer(&mut response, repeatable).await {
+            Ok(()) => Attempt::Done(Ok(response)),
+            Err(e) => {
+                tracing::info!(attempt, error = %e, elapsed_ms = elapsed_ms(), "body interrupted");
+                if spare && repeatable {
+                    Attempt::Retry(None)
+                } else {
+                    Attempt::Done(Err(mark_repeatable(e, repeatable)))
+                }
+            }
+        }
+    }
+
+    /// Called by every generated operation before it sends, with its own entry of the
+    /// generated `OPERATIONS` (`codegen/src/send.rs`): refuses bad input (see
+    /// [`crate::core::validate`]), then adds an idempotency key where one is needed.
     pub(crate) fn prepare(
         &self,
-        operation_id: &str,
+        operation: &Operation,
         request: &mut reqwest::Request,
     ) -> Result<(), crate::core::validate::Invalid> {
-        self.gateway.check(operation_id, request)?;
-        self.add_idempotency_key(operation_id, request);
+        operation.check(request)?;
+        self.add_idempotency_key(operation, request);
         Ok(())
     }
 
     /// When retries are on, gives an operation that accepts an idempotency key one if the
     /// caller did not: every attempt of this request then carries the same key, so the gateway
     /// applies it at most once.
-    fn add_idempotency_key(&self, operation_id: &str, request: &mut reqwest::Request) {
-        let Some(header) = self.gateway.idempotency_header(operation_id) else {
+    fn add_idempotency_key(&self, operation: &Operation, request: &mut reqwest::Request) {
+        let Some(header) = operation.idempotency_header() else {
             return;
         };
         if self.retry.max_attempts > 1 && !request.headers().contains_key(&header) {
@@ -240,50 +287,65 @@ impl Transport {
     }
 
     /// A GET, or a request carrying the idempotency key its operation takes (the spec's
-    /// `IDEMPOTENCY_KEYS`): the gateway applies it at most once however often it is sent.
+    /// `x-idempotency-key`): the gateway applies it at most once however often it is sent.
     fn is_repeatable(&self, operation_id: &str, request: &reqwest::Request) -> bool {
         request.method() == Method::GET
             || self
                 .gateway
-                .idempotency_header(operation_id)
+                .operation(operation_id)
+                .and_then(Operation::idempotency_header)
                 .is_some_and(|h| request.headers().contains_key(h))
     }
 
     /// Reads the whole body (up to the limit) and keeps it, and whether the request was
     /// `repeatable`, in the response's extensions, where the post hook, [`decode`] and
     /// [`crate::Error`] find them. The response itself goes on: status, headers and URL as
-    /// they came.
+    /// they came. It is borrowed, not moved in and out: a future keeps its arguments.
     async fn buffer(
         &self,
-        mut response: reqwest::Response,
+        response: &mut reqwest::Response,
         repeatable: bool,
-    ) -> reqwest::Result<reqwest::Response> {
-        let mut body = bytes::BytesMut::new();
+    ) -> reqwest::Result<()> {
+        // Most bodies arrive in one chunk: that chunk is kept as it is; only a second one makes
+        // a buffer to join them in.
+        let mut first = Bytes::new();
+        let mut joined: Option<bytes::BytesMut> = None;
         let mut truncated = false;
-        while let Some(chunk) = response.chunk().await? {
-            if body.len() + chunk.len() > self.max_response_bytes {
+        loop {
+            let chunk = match response.chunk().await {
+                Ok(Some(chunk)) => chunk,
+                Ok(None) => break,
+                // The body's error does not say where it came from: the response does.
+                Err(e) => return Err(e.with_url(response.url().clone())),
+            };
+            let len = joined.as_ref().map_or(first.len(), |b| b.len());
+            if len + chunk.len() > self.max_response_bytes {
                 truncated = true;
                 break;
             }
-            if body.is_empty() {
-                // Most bodies arrive in one chunk: keep it as it is, without a copy.
-                body = bytes::BytesMut::from(chunk);
-            } else {
-                body.extend_from_slice(&chunk);
+            match &mut joined {
+                Some(buffer) => buffer.extend_from_slice(&chunk),
+                None if first.is_empty() => first = chunk,
+                None => {
+                    let mut buffer = bytes::BytesMut::with_capacity(first.len() + chunk.len());
+                    buffer.extend_from_slice(&first);
+                    buffer.extend_from_slice(&chunk);
+                    joined = Some(buffer);
+                }
             }
         }
-        let extensions = response.extensions_mut();
-        extensions.insert(BufferedBody(body.freeze()));
-        extensions.insert(Repeatable(repeatable));
-        if truncated {
-            extensions.insert(Truncated(self.max_response_bytes));
-        }
-        Ok(response)
+        let body = joined.map_or(first, bytes::BytesMut::freeze);
+        response.extensions_mut().insert(BufferedBody {
+            bytes: body,
+            repeatable,
+            truncated_at: truncated.then_some(self.max_response_bytes),
+        });
+        Ok(())
     }
 
     /// Progenitor's post hook: every error status, and a body cut at the size limit, is handed
     /// back as `UnexpectedResponse`, which keeps status, body and extensions (whether the
-    /// request was [`Repeatable`]); [`crate::Error`] decodes the gateway's documented error
+    /// request was repeatable); [`crate::Error`] decodes the gateway's documented error
     /// body from there. A success is decoded once, by [`decode`].
     #[allow(clippy::result_large_err)] // the error type progenitor's post hook must return
     pub(crate) fn check<E>(
@@ -291,39 +353,47 @@ impl Transport {
         result: &reqwest::Result<reqwest::Response>,
     ) -> Result<(), progenitor_client::Error<E>> {
         let Ok(response) = result else { return Ok(()) };
-        let Some(BufferedBody(body)) = response.extensions().get::<BufferedBody>() else {
+        let Some(buffered) = response.extensions().get::<BufferedBody>() else {
             return Ok(());
         };
-        let status = response.status();
-        let truncated = response.extensions().get::<Truncated>().copied();
         // A redirect is never followed (the client's policy): payment APIs do not redirect.
-        if truncated.is_none() && status.is_success() {
+        if buffered.truncated_at.is_none() && response.status().is_success() {
             return Ok(());
         }
         Err(progenitor_client::Error::UnexpectedResponse(copy_of(
-            response, body,
+            response, buffered,
         )))
     }
 }
 
 /// A response like `response` (status, headers, URL, extensions) over the buffered `body`:
 /// progenitor's error keeps a response, and the hook only has a reference to this one.
-fn copy_of(response: &reqwest::Response, body: &Bytes) -> reqwest::Response {
+fn copy_of(response: &reqwest::Response, buffered: &BufferedBody) -> reqwest::Response {
     use reqwest::ResponseBuilderExt;
     let mut copy = http::Response::builder()
         .status(response.status())
         .url(response.url().clone())
-        .body(body.clone())
+        .body(buffered.bytes.clone())
         .expect("the status comes from a response");
     *copy.headers_mut() = response.headers().clone();
-    copy.extensions_mut().insert(BufferedBody(body.clone()));
-    if let Some(repeatable) = response.extensions().get::<Repeatable>() {
-        copy.extensions_mut().insert(*repeatable);
-    }
-    if let Some(truncated) = response.extensions().get::<Truncated>() {
-        copy.extensions_mut().insert(*truncated);
-    }
+    copy.extensions_mut().insert(buffered.clone());
     reqwest::Response::from(copy)
+}
+
+/// An optional query parameter on a request being built: added when present, and the URL left
+/// untouched when absent (reqwest's `query` would rewrite it for nothing). Generated `send`s
+/// use it for every optional query parameter (`codegen/src/send.rs`).
+pub(crate) trait OptionalQuery {
+    fn optional_query<T: serde::Serialize>(self, name: &str, value: Option<&T>) -> Self;
+}
+
+impl OptionalQuery for reqwest::RequestBuilder {
+    fn optional_query<T: serde::Serialize>(self, name: &str, value: Option<&T>) -> Self {
+        match value {
+            Some(value) => self.query(&progenitor_client::QueryParam::new(name, value)),
+            None => self,
+        }
+    }
 }
 
 /// Decodes a success body, already buffered by [`Transport`], once: into `T`, then the checks
@@ -331,15 +401,24 @@ fn copy_of(response: &reqwest::Response, body: &Bytes) -> reqwest::Response {
 /// (`codegen/src/inspect.rs`). A body that is not JSON, or is the gateway's failure envelope,
 /// comes back as `UnexpectedResponse`, with its status; JSON of the wrong shape, or a value
 /// below its minimum, as [`DecodeFailure`], which [`crate::Error`] reports as `Decode`.
+///
+/// Not `async`: the body is already here, and a future would carry the decoded value in its
+/// state, making every future above it larger.
 #[allow(clippy::result_large_err)] // progenitor's error type
-pub(crate) async fn decode<T, E>(
+pub(crate) fn decode<T, E>(
     mut response: reqwest::Response,
 ) -> Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>
 where
     T: serde::de::DeserializeOwned + Inspect,
 {
-    let Some(BufferedBody(body)) = response.extensions().get::<BufferedBody>().cloned() else {
-        return progenitor_client::ResponseValue::from_response(response).await;
+    let Some(body) = response
+        .extensions()
+        .get::<BufferedBody>()
+        .map(|b| b.bytes.clone())
+    else {
+        // Every response comes through `Transport::execute`, which buffers it: one without a
+        // buffered body is handed back whole rather than read here.
+        return Err(progenitor_client::Error::UnexpectedResponse(response));
     };
     let failure = match serde_json::from_slice::<T>(&body) {
         Ok(inner) if inner.is_failure() => None,
@@ -367,20 +446,19 @@ where
 #[derive(Clone, Debug)]
 pub(crate) struct DecodeFailure(pub(crate) Arc<serde_json::Error>);
 
-/// Marks a response whose body was larger than the limit (which it holds) and was cut there.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Truncated(pub(crate) usize);
-
 /// Fragment that marks, on the URL of a [`reqwest::Error`], a request that was safe to repeat.
 /// The error passes through progenitor, which carries nothing else from the hook to
 /// [`crate::Error`]; fragments are never sent, and [`take_repeatable_mark`] removes it.
 const REPEATABLE_MARK: &str = "paygate-repeatable";
 
-/// Records on `e` whether its request (to `url`) was safe to repeat.
-fn mark_repeatable(e: reqwest::Error, url: &reqwest::Url, repeatable: bool) -> reqwest::Error {
-    let mut url = url.clone();
-    url.set_fragment(repeatable.then_some(REPEATABLE_MARK));
-    e.with_url(url)
+/// Records on `e` whether its request was safe to repeat. reqwest puts the request's URL on
+/// every error of sending, and [`Transport::buffer`] on an error of reading the body, so the
+/// URL is taken from the error rather than copied for every request in case one fails.
+fn mark_repeatable(mut e: reqwest::Error, repeatable: bool) -> reqwest::Error {
+    if let Some(url) = e.url_mut() {
+        url.set_fragment(repeatable.then_some(REPEATABLE_MARK));
+    }
+    e
 }
 
 /// Whether `e` was marked by [`mark_repeatable`] as safe to repeat; removes the mark.
@@ -415,9 +493,8 @@ mod tests {
         name: "test",
         credential_names: ("id", "secret"),
         default_base_url: "https://gateway.invalid/v1",
-        operation_paths: &[],
+        operations: &[],
         request_limits: &[],
-        idempotency_keys: &[],
     };
 
     #[test]
@@ -527,7 +604,7 @@ mod tests {
             .extensions()
             .get::<BufferedBody>()
             .expect("buffered");
-        assert_eq!(&body.0[..], b"<html>Bad Gateway</html>");
+        assert_eq!(&body.bytes[..], b"<html>Bad Gateway</html>");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Client-side checks run by the pre-request hook: input the gateway would refuse (or, worse,
 //! misread) never reaches the wire, and the error names the field and the value.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use reqwest::header::HeaderName;
@@ -11,8 +12,6 @@ use serde_json::value::RawValue;
 /// operation as `REQUEST_LIMITS` (see `codegen`), so the spec is the only place they are written.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct FieldLimits {
-    /// `operationId` of the operation the field belongs to.
-    pub operation: &'static str,
     /// `"body"` (a top-level property of the JSON body), `"query"` or `"header"`.
     pub location: &'static str,
     pub field: &'static str,
@@ -42,8 +41,32 @@ pub(crate) struct DecimalLimits {
     pub multiple_of: Option<&'static str>,
 }
 
-/// A request's JSON body, top-level properties only (the limits apply to those).
-type Body = BTreeMap<String, Box<RawValue>>;
+/// A request's JSON body, top-level properties only (the limits apply to those), read only
+/// when the operation has limits on its body. The names and raw values are borrowed from the
+/// body; a name written with escapes (never by the generated client) is read into its own
+/// string.
+enum Body<'a> {
+    Borrowed(BTreeMap<&'a str, &'a RawValue>),
+    Owned(BTreeMap<String, Box<RawValue>>),
+    None,
+}
+
+impl<'a> Body<'a> {
+    fn read(bytes: &'a [u8]) -> Self {
+        if let Ok(fields) = serde_json::from_slice(bytes) {
+            return Body::Borrowed(fields);
+        }
+        serde_json::from_slice(bytes).map_or(Body::None, Body::Owned)
+    }
+
+    fn get(&self, field: &str) -> Option<&RawValue> {
+        match self {
+            Body::Borrowed(fields) => fields.get(field).copied(),
+            Body::Owned(fields) => fields.get(field).map(|raw| &**raw),
+            Body::None => None,
+        }
+    }
+}
 
 /// A refused argument: which field, the value it had, and why the spec does not allow it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,22 +118,20 @@ pub(crate) fn refuse<E>(
     progenitor_client::Error::Custom(text)
 }
 
-/// Checks `request` for operation `operation_id` against what a gateway's spec says: its path
-/// template (in the generated `operation_paths`) and its limits (`request_limits`).
+/// Checks `request` against what a gateway's spec says about its operation: the path
+/// `template` and the operation's `limits` (its rows of the generated `REQUEST_LIMITS`).
 pub(crate) fn check(
-    operation_paths: &[(&str, &str)],
-    request_limits: &[FieldLimits],
-    operation_id: &str,
+    template: &str,
+    limits: &[FieldLimits],
     request: &reqwest::Request,
 ) -> Result<(), Invalid> {
-    if let Some((_, template)) = operation_paths.iter().find(|(id, _)| *id == operation_id) {
-        check_path(template, request.url().path())?;
-    }
-    let body: Body = match request.body().and_then(|b| b.as_bytes()) {
-        Some(bytes) => serde_json::from_slice(bytes).unwrap_or_default(),
-        None => BTreeMap::new(),
+    check_path(template, request.url().path())?;
+    // Read only for a request that has a body and an operation that limits it.
+    let body = match request.body().and_then(|b| b.as_bytes()) {
+        Some(bytes) if limits.iter().any(|l| l.location == "body") => Body::read(bytes),
+        _ => Body::None,
     };
-    spec_limits(request_limits, operation_id, request, &body)
+    spec_limits(limits, request, &body)
 }
 
 /// Why a path parameter value is refused: each would address a different resource.
@@ -130,22 +151,70 @@ pub(crate) fn path_parameter(name: &str, value: &str) -> Result<(), Invalid> {
     Ok(())
 }
 
+/// The text of a path parameter: a `String` (every path parameter of today's specs) is
+/// borrowed, any other type is formatted once. Generated `send`s check and encode this text
+/// (`codegen/src/path_params.rs`) instead of formatting the value twice.
+pub(crate) fn path_text<T: std::fmt::Display + std::any::Any>(value: &T) -> Cow<'_, str> {
+    match (value as &dyn std::any::Any).downcast_ref::<String>() {
+        Some(text) => Cow::Borrowed(text),
+        None => Cow::Owned(value.to_string()),
+    }
+}
+
+/// What a path segment may carry unencoded: RFC 3986's `pchar` (unreserved, sub-delims, `:`
+/// and `@`). Everything else, `/ ? # %` and space among it, is percent-encoded.
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b':')
+    .remove(b'@');
+
+/// A path parameter's text, percent-encoded as one segment; written straight into the URL
+/// being formatted, without a string of its own.
+pub(crate) fn path_segment(text: &str) -> impl std::fmt::Display + '_ {
+    percent_encoding::utf8_percent_encode(text, PATH_SEGMENT)
+}
+
 /// Second line of defence behind [`path_parameter`]: the request path must still end in the
 /// operation's template, literal segments as written and no parameter segment blank. Runs on
 /// every request, so it compares from the end without collecting anything.
 fn check_path(template: &str, path: &str) -> Result<(), Invalid> {
     let template = template.trim_start_matches('/');
-    if path.split('/').count() < template.split('/').count() {
+    let slashes = |text: &str| text.bytes().filter(|&b| b == b'/').count();
+    if slashes(path) < slashes(template) + 1 {
         return Err(Invalid::new(
             "path",
             path,
             "shorter than the operation's path",
         ));
     }
-    for (part, actual) in template.rsplit('/').zip(path.rsplit('/')) {
+    let mut parts = template;
+    let mut rest = path;
+    loop {
+        let (before, part) = split_last_segment(parts);
+        let (remaining, actual) = split_last_segment(rest);
+        rest = remaining.unwrap_or_default();
         match part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
             Some(name) => {
-                let value = percent_encoding::percent_decode_str(actual).decode_utf8_lossy();
+                // Decoded only when it holds an escape: most ids are plain.
+                let value = if actual.contains('%') {
+                    percent_encoding::percent_decode_str(actual).decode_utf8_lossy()
+                } else {
+                    Cow::Borrowed(actual)
+                };
                 if is_bad_path_parameter(&value) {
                     return Err(Invalid::new(name, value, BAD_PATH_PARAMETER));
                 }
@@ -159,19 +228,30 @@ fn check_path(template: &str, path: &str) -> Result<(), Invalid> {
             }
             None => {}
         }
+        match before {
+            Some(before) => parts = before,
+            None => return Ok(()),
+        }
     }
-    Ok(())
+}
+
+/// `a/b/c` as `(Some("a/b"), "c")`, and `c` as `(None, "c")`. A plain byte scan: these are
+/// a few short segments, checked on every request.
+fn split_last_segment(text: &str) -> (Option<&str>, &str) {
+    match text.bytes().rposition(|b| b == b'/') {
+        Some(at) => (Some(&text[..at]), &text[at + 1..]),
+        None => (None, text),
+    }
 }
 
 /// Checks the query, the headers and the body of a request against the limits the spec states
-/// for `operation_id`.
+/// for its operation.
 fn spec_limits(
-    table: &[FieldLimits],
-    operation_id: &str,
+    operation_limits: &[FieldLimits],
     request: &reqwest::Request,
-    body: &Body,
+    body: &Body<'_>,
 ) -> Result<(), Invalid> {
-    for limits in table.iter().filter(|l| l.operation == operation_id) {
+    for limits in operation_limits {
         match limits.location {
             "header" => {
                 // Header names are case-insensitive; the spec spells them as the gateway does.
@@ -417,6 +497,22 @@ mod tests {
         assert!(check_path("/orders/{order_id}", "/v1/orders/order_1").is_ok());
         let err = check_path("/orders/{order_id}", "/v1/orders/%20").unwrap_err();
         assert_eq!((err.field.as_str(), err.value.as_str()), ("order_id", " "));
+    }
+
+    #[test]
+    fn a_path_segment_keeps_rfc_3986_pchar_and_encodes_the_rest() {
+        let encoded = path_segment("a-._~!$&'()*+,;=:@ /?#%[]\\^|\"<>`{}é").to_string();
+        assert_eq!(
+            encoded,
+            "a-._~!$&'()*+,;=:@%20%2F%3F%23%25%5B%5D%5C%5E%7C%22%3C%3E%60%7B%7D%C3%A9"
+        );
+    }
+
+    #[test]
+    fn a_string_path_value_is_borrowed_and_others_are_formatted() {
+        let id = String::from("pay_1");
+        assert!(matches!(path_text(&id), Cow::Borrowed("pay_1")));
+        assert_eq!(path_text(&42_u32), "42");
     }
 
     #[test]

@@ -76,7 +76,7 @@ impl crate::Error {
 mod tests {
     use super::*;
     use crate::Gateway;
-    use crate::core::profile::GatewayProfile;
+    use crate::core::profile::Operation;
     use crate::core::validate::Invalid;
 
     /// Runs the pre-request check on a request built by hand, not by the generated builders.
@@ -173,14 +173,16 @@ mod tests {
     /// The refund's `X-Refund-Idempotency` parameter carries `x-idempotency-key: true`.
     #[test]
     fn refunds_take_an_idempotency_key() {
-        assert_eq!(
-            generated::IDEMPOTENCY_KEYS,
-            &[("refund_payment", "X-Refund-Idempotency")]
-        );
+        let keys: Vec<_> = generated::OPERATIONS
+            .iter()
+            .filter_map(|operation| Some((operation.id, operation.idempotency_header?)))
+            .collect();
+        assert_eq!(keys, [("refund_payment", "X-Refund-Idempotency")]);
     }
 
-    /// A spec's `REQUEST_LIMITS`, computed at run time by the code generator's own function.
-    fn limits_of(spec: &str) -> &'static [crate::core::validate::FieldLimits] {
+    /// Operation `operation`'s request limits in a spec, computed at run time by the code
+    /// generator's own function.
+    fn limits_of(spec: &str, operation: &str) -> &'static [crate::core::validate::FieldLimits] {
         use crate::core::validate::{DecimalLimits, FieldLimits};
         fn leak(text: String) -> &'static str {
             Box::leak(text.into_boxed_str())
@@ -188,10 +190,10 @@ mod tests {
         let rows = paygate_codegen::request_limits_of(spec).expect("the spec reads");
         let table: Vec<FieldLimits> = rows
             .into_iter()
+            .filter(|row| row.operation == operation)
             .map(|row| {
                 let limits = row.limits;
                 FieldLimits {
-                    operation: leak(row.operation),
                     location: row.location,
                     field: leak(row.field),
                     minimum: limits.minimum,
@@ -220,31 +222,45 @@ mod tests {
     /// limits makes the same checker refuse what the shipped spec allows.
     #[test]
     fn the_check_follows_an_edited_spec() {
-        let compiled = Razorpay::PROFILE.request_limits;
-        assert_eq!(format!("{compiled:?}"), format!("{:?}", limits_of(SPEC)));
+        let operations = Razorpay::PROFILE.operations;
+        for operation in operations {
+            assert_eq!(
+                format!("{:?}", operation.limits),
+                format!("{:?}", limits_of(SPEC, operation.id)),
+                "{}",
+                operation.id
+            );
+        }
+        let rows = paygate_codegen::request_limits_of(SPEC).unwrap();
+        assert_eq!(Razorpay::PROFILE.request_limits.len(), rows.len());
+        assert!(
+            rows.iter()
+                .all(|row| operations.iter().any(|o| o.id == row.operation))
+        );
 
         let mut spec: serde_yaml_ng::Value = serde_yaml_ng::from_str(SPEC).unwrap();
         let properties = &mut spec["components"]["schemas"]["CreateOrderRequest"]["properties"];
         properties["amount"]["minimum"] = 500.into();
         properties["receipt"]["maxLength"] = 12.into();
-        let edited = GatewayProfile {
-            request_limits: limits_of(&serde_yaml_ng::to_string(&spec).unwrap()),
-            ..*Razorpay::PROFILE
+        let shipped = Razorpay::PROFILE.operation("create_order").unwrap();
+        let edited = Operation {
+            limits: limits_of(&serde_yaml_ng::to_string(&spec).unwrap(), "create_order"),
+            ..*shipped
         };
-        let create_order = |profile: &GatewayProfile, json: &str| {
+        let create_order = |operation: &Operation, json: &str| {
             let url = "https://api.example/v1/orders".parse().unwrap();
             let mut request = reqwest::Request::new(reqwest::Method::POST, url);
             *request.body_mut() = Some(json.to_owned().into());
-            profile.check("create_order", &request)
+            operation.check(&request)
         };
         let small = r#"{"amount":300,"currency":"INR"}"#;
-        assert!(create_order(Razorpay::PROFILE, small).is_ok());
+        assert!(create_order(shipped, small).is_ok());
         let err = create_order(&edited, small).unwrap_err();
         assert_eq!((err.field.as_str(), err.value.as_str()), ("amount", "300"));
         assert_eq!(err.reason, "must be at least 500");
 
         let receipt = r#"{"amount":600,"currency":"INR","receipt":"receipt-000042"}"#;
-        assert!(create_order(Razorpay::PROFILE, receipt).is_ok());
+        assert!(create_order(shipped, receipt).is_ok());
         let err = create_order(&edited, receipt).unwrap_err();
         assert_eq!(
             (err.field.as_str(), err.value.as_str()),

@@ -287,9 +287,7 @@ fn median(values: &[f64]) -> f64 {
 
 async fn requests() {
     let clients = Clients::new(start_server());
-    let notes = (0..15).fold(razorpay::Notes::new(), |n, i| {
-        n.with(format!("note_{i}"), "x".repeat(200))
-    });
+    let notes = fifteen_notes();
     for (way, _) in WAYS {
         for _ in 0..200 {
             clients.fetch(way).await;
@@ -369,10 +367,13 @@ async fn requests() {
 }
 
 fn profile(which: &str) {
-    let way = if which == "paygate" {
-        Way::Paygate
-    } else {
-        Way::Struct
+    // `paygate` and `struct` fetch a payment; `paygate-order` and `value-order` create an order
+    // with 15 notes.
+    let (way, order) = match which {
+        "paygate" => (Way::Paygate, false),
+        "paygate-order" => (Way::Paygate, true),
+        "value-order" => (Way::Value, true),
+        _ => (Way::Struct, false),
     };
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -380,10 +381,22 @@ fn profile(which: &str) {
         .unwrap()
         .block_on(async {
             let clients = Clients::new(start_server());
+            let notes = fifteen_notes();
             for _ in 0..SEQUENTIAL {
-                clients.fetch(way).await;
+                if order {
+                    clients.create_order(way, &notes).await;
+                } else {
+                    clients.fetch(way).await;
+                }
             }
         });
+}
+
+/// The notes of every `create_order` measured: 15 of 200 characters.
+fn fifteen_notes() -> razorpay::Notes {
+    (0..15).fold(razorpay::Notes::new(), |n, i| {
+        n.with(format!("note_{i}"), "x".repeat(200))
+    })
 }
 
 /// MB/s decoding `bytes` `iterations` times with `decode`.
@@ -469,7 +482,8 @@ fn main() {
         return;
     }
     let _ = RetryPolicy::default(); // the default policy, as users get it, is measured
-    // `OVERHEAD_PROFILE=paygate|struct` runs only that client's sequential loop, for a profiler
+    // `OVERHEAD_PROFILE=paygate|struct|paygate-order|value-order` runs only that client's
+    // sequential loop, for a profiler
     // (e.g. `valgrind --tool=callgrind`).
     if let Ok(which) = std::env::var("OVERHEAD_PROFILE") {
         return profile(&which);

@@ -2,7 +2,8 @@
 //! misread) never reaches the wire, and the error names the field and the value.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
 use reqwest::header::HeaderName;
 use rust_decimal::Decimal;
@@ -294,6 +295,9 @@ fn spec_limits(
                     {
                         check_decimal(limits.field, decimal, raw.get())?;
                     }
+                    if text_object_within_limits(limits, raw.get()) {
+                        continue;
+                    }
                     let value: serde_json::Value = serde_json::from_str(raw.get())
                         .map_err(|_| Invalid::new(limits.field, raw.get(), "not JSON"))?;
                     check_value(limits, &value)?;
@@ -365,17 +369,54 @@ fn check_value(limits: &FieldLimits, value: &serde_json::Value) -> Result<(), In
                         "must be a string",
                     ));
                 };
-                check_text(
-                    &format!("{field}.{key}"),
-                    text,
-                    limits.value_max_length,
-                    None,
-                    "",
-                )?;
+                if !within(text, limits.value_max_length) {
+                    check_text(
+                        &format!("{field}.{key}"),
+                        text,
+                        limits.value_max_length,
+                        None,
+                        "",
+                    )?;
+                }
             }
         }
     }
     Ok(())
+}
+
+/// Whether `text` is at most `max` characters long (no limit: it is).
+fn within(text: &str, max: Option<usize>) -> bool {
+    max.is_none_or(|max| text.len() <= max || text.chars().count() <= max)
+}
+
+/// The common case of an object with limits (notes), checked without building a JSON value:
+/// true when `raw` is an object of plain strings (no escapes, so they can be borrowed) that
+/// keeps every limit. Anything else, a violation included, is left to [`check_value`], which
+/// names what is wrong.
+fn text_object_within_limits(limits: &FieldLimits, raw: &str) -> bool {
+    if limits.max_properties.is_none()
+        && limits.key_max_length.is_none()
+        && limits.value_max_length.is_none()
+    {
+        return false;
+    }
+    // A field of several types (a pattern, bounds) is not an object of strings.
+    if limits.minimum.is_some()
+        || limits.maximum.is_some()
+        || limits.decimal.is_some()
+        || limits.min_length.is_some()
+        || limits.max_length.is_some()
+        || limits.pattern.is_some()
+    {
+        return false;
+    }
+    let Ok(object) = serde_json::from_str::<BTreeMap<&str, &str>>(raw) else {
+        return false;
+    };
+    limits.max_properties.is_none_or(|max| object.len() <= max)
+        && object.iter().all(|(key, value)| {
+            within(key, limits.key_max_length) && within(value, limits.value_max_length)
+        })
 }
 
 /// A number, as the raw JSON text of a body field (a number, or a string holding one, as exact
@@ -463,11 +504,8 @@ fn check_text(
         ));
     }
     if let Some(pattern) = pattern {
-        // Patterns are tiny and a request is a network round trip: compiling per check is
-        // cheap. A pattern that does not compile is refused rather than skipped.
-        let matches = regress::Regex::new(pattern)
-            .map(|re| re.find(text).is_some())
-            .unwrap_or(false);
+        // A pattern that does not compile is refused rather than skipped.
+        let matches = compiled(pattern).is_some_and(|re| re.find(text).is_some());
         if !matches {
             return Err(Invalid::new(
                 field,
@@ -479,9 +517,83 @@ fn check_text(
     Ok(())
 }
 
+/// `pattern` compiled, or `None` if it does not compile. Each is compiled once: the same few
+/// patterns of the generated tables are checked on every request, and compiling one costs
+/// more than the rest of the check.
+fn compiled(pattern: &str) -> Option<Arc<regress::Regex>> {
+    type Cache = RwLock<HashMap<String, Option<Arc<regress::Regex>>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(Cache::default);
+    if let Some(known) = cache
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(pattern)
+    {
+        return known.clone();
+    }
+    let regex = regress::Regex::new(pattern).ok().map(Arc::new);
+    cache
+        .write()
+        .unwrap_or_else(PoisonError::into_inner)
+        .insert(pattern.to_owned(), regex.clone());
+    regex
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn notes_are_checked_without_a_json_value_only_when_they_keep_every_limit() {
+        let notes = FieldLimits {
+            location: "body",
+            field: "notes",
+            minimum: None,
+            maximum: None,
+            decimal: None,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            max_properties: Some(2),
+            key_max_length: Some(3),
+            value_max_length: Some(4),
+        };
+        assert!(text_object_within_limits(
+            &notes,
+            r#"{"a":"abcd","bé":"ééé"}"#
+        ));
+        // Each of these is left to the full check, which names the problem.
+        for raw in [
+            r#"{"a":"abcde"}"#,
+            r#"{"abcd":"a"}"#,
+            r#"{"a":"1","b":"2","c":"3"}"#,
+            r#"{"a":1}"#,
+            r#"{"a":"\u0041"}"#,
+            "null",
+        ] {
+            assert!(!text_object_within_limits(&notes, raw), "{raw}");
+        }
+        let mut body = reqwest::Request::new(
+            reqwest::Method::POST,
+            "https://api.example/v1/orders".parse().unwrap(),
+        );
+        *body.body_mut() = Some(r#"{"notes":{"a":"abcde"}}"#.into());
+        let err = check("/orders", &[notes], &body).unwrap_err();
+        assert_eq!(
+            (err.field.as_str(), err.value.as_str()),
+            ("notes.a", "abcde")
+        );
+    }
+
+    #[test]
+    fn a_pattern_is_compiled_once_and_a_broken_one_refuses() {
+        let first = compiled("^[A-Z]{3}$").expect("compiles");
+        let again = compiled("^[A-Z]{3}$").expect("compiles");
+        assert!(Arc::ptr_eq(&first, &again));
+        assert!(compiled("^[A-Z").is_none());
+        let err = check_text("currency", "INR", None, Some("^[A-Z"), "").unwrap_err();
+        assert_eq!(err.reason, "must match ^[A-Z");
+    }
 
     #[test]
     fn empty_path_parameter_is_named() {

@@ -120,10 +120,11 @@ fn rewrite_send(
     let no_names = BTreeMap::new();
     let names = wire_names.get(&id).unwrap_or(&no_names);
     let no_optional = BTreeSet::new();
-    OptionalQuery {
+    let mut optional_query = OptionalQuery {
         optional: optional.get(&id).unwrap_or(&no_optional),
-    }
-    .visit_block_mut(&mut f.block);
+        rewritten: 0,
+    };
+    optional_query.visit_block_mut(&mut f.block);
     LazyHeaderMap.visit_block_mut(&mut f.block);
     let success = success_type(&f.sig.output).ok_or_else(|| {
         format!("operation {id}: `send` does not return `Result<ResponseValue<T>, _>`")
@@ -159,12 +160,16 @@ fn rewrite_send(
         ));
     }
     let stmts = &f.block.stmts;
+    let uses = (optional_query.rewritten > 0).then(|| {
+        quote::quote!(
+            use crate::core::transport::OptionalQuery as _;
+        )
+    });
     f.block = syn::parse_quote! {{
+        #uses
         // Each refusal is put here, typed, before progenitor's error (which carries only text)
         // leaves the block below.
         let mut refused: Option<crate::core::validate::Invalid> = None;
-        #[allow(unused_imports)]
-        use crate::core::transport::OptionalQuery as _;
         let result: #progenitor_result = async { #(#stmts)* }.await;
         crate::core::error::finish(result, refused)
     }};
@@ -235,6 +240,7 @@ impl VisitMut for ArgumentRefusals {
 /// which leaves the URL alone when there is nothing to add; the built URL is the same.
 struct OptionalQuery<'a> {
     optional: &'a BTreeSet<String>,
+    rewritten: usize,
 }
 
 impl VisitMut for OptionalQuery<'_> {
@@ -270,6 +276,7 @@ impl VisitMut for OptionalQuery<'_> {
         let value = &value.expr;
         call.method = syn::Ident::new("optional_query", call.method.span());
         call.args = syn::parse_quote!(#name, #value.as_ref());
+        self.rewritten += 1;
     }
 }
 

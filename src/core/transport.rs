@@ -148,9 +148,9 @@ impl Transport {
             path = request.url().path(),
         );
         let repeatable = self.is_repeatable(info.operation_id, &request);
-        // Boxed: the retry loop's state (the request kept for a retry, the response being
-        // read, the backoff timer) is large, and every future awaiting it would otherwise
-        // carry it and copy it as it is moved.
+        // Boxed: the retry loop's state (the request kept for a retry, the attempt in flight)
+        // is large, and every future awaiting it would otherwise carry it and copy it as it
+        // is moved.
         let attempts = Box::pin(self.send_with_retries(client, Some(request), repeatable));
         // Instrumented, not entered: a guard held across `.await` would put whatever else runs
         // on this thread meanwhile inside this request's span. With no subscriber that wants

@@ -1,5 +1,6 @@
 //! Requests per second for `fetch_payment` against `paygate-sandbox` over loopback, with the
-//! paygate client beside a bare `reqwest` GET of the same URL, measured in the same run.
+//! paygate client beside a bare `reqwest` GET of the same URL, measured in the same run; then
+//! `create_order` through the paygate client, sequential and with requests in flight.
 //!
 //! ```sh
 //! cargo bench --bench sandbox_fetch_payment
@@ -61,6 +62,39 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         (REQUESTS_PER_ROUND * 2) as f64 / started.elapsed().as_secs_f64()
     };
 
+    // Each order is new state in the sandbox: created, validated against the spec, stored.
+    let create_order = |i: usize| {
+        client
+            .create_order()
+            .body(
+                types::CreateOrderRequest::builder()
+                    .amount(50_000)
+                    .currency("INR")
+                    .receipt(format!("bench-{i}")),
+            )
+            .send()
+    };
+    let orders_sequential = {
+        let started = Instant::now();
+        for i in 0..REQUESTS_PER_ROUND {
+            create_order(i).await?;
+        }
+        REQUESTS_PER_ROUND as f64 / started.elapsed().as_secs_f64()
+    };
+    let orders_concurrent = {
+        let started = Instant::now();
+        let results: Vec<_> =
+            futures_util::stream::iter(REQUESTS_PER_ROUND..REQUESTS_PER_ROUND * 3)
+                .map(create_order)
+                .buffer_unordered(IN_FLIGHT)
+                .collect()
+                .await;
+        for result in results {
+            result?;
+        }
+        (REQUESTS_PER_ROUND * 2) as f64 / started.elapsed().as_secs_f64()
+    };
+
     let paygate = median(&mut paygate_rates);
     let bare_rate = median(&mut reqwest_rates);
     println!(
@@ -70,6 +104,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("  bare reqwest   : {bare_rate:>8.0} req/s (median; rounds {reqwest_rates:.0?})");
     println!("  ratio paygate / bare reqwest: {:.2}", paygate / bare_rate);
     println!("  paygate client, {IN_FLIGHT} in flight: {concurrent:>8.0} req/s");
+    println!("create_order through the paygate client");
+    println!("  sequential: {orders_sequential:>8.0} req/s");
+    println!("  {IN_FLIGHT} in flight: {orders_concurrent:>8.0} req/s");
     sandbox.shutdown().await;
     Ok(())
 }

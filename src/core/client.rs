@@ -55,7 +55,6 @@ macro_rules! gateway {
                     credential_names: ($key, $secret),
                     default_base_url: generated::DEFAULT_BASE_URL,
                     operations: generated::OPERATIONS,
-                    request_limits: generated::REQUEST_LIMITS,
                 };
             fn operations(
                 base_url: &str,

@@ -19,9 +19,6 @@ pub struct GatewayProfile {
     pub(crate) default_base_url: &'static str,
     /// The generated `OPERATIONS`: every operation of the spec and what is checked for it.
     pub(crate) operations: &'static [Operation],
-    /// The generated `REQUEST_LIMITS`, every operation's rows together (each [`Operation`]
-    /// holds its own).
-    pub(crate) request_limits: &'static [FieldLimits],
 }
 
 /// One operation of a gateway's spec, as the generator writes it into `OPERATIONS`. Each

@@ -232,7 +232,7 @@ mod tests {
             );
         }
         let rows = paygate_codegen::request_limits_of(SPEC).unwrap();
-        assert_eq!(Razorpay::PROFILE.request_limits.len(), rows.len());
+        assert_eq!(generated::REQUEST_LIMITS.len(), rows.len());
         assert!(
             rows.iter()
                 .all(|row| operations.iter().any(|o| o.id == row.operation))

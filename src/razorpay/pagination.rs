@@ -26,8 +26,7 @@ use crate::Error;
 /// Items per page: the largest `count` the spec allows on every list operation (its
 /// `maximum`, 100 today), or `None` if the spec states none.
 pub fn page_size() -> Option<NonZeroU64> {
-    <super::Razorpay as crate::Gateway>::PROFILE
-        .request_limits
+    super::generated::REQUEST_LIMITS
         .iter()
         .filter(|limits| limits.location == "query" && limits.field == "count")
         .map(|limits| limits.maximum.and_then(|m| u64::try_from(m).ok()))

@@ -193,21 +193,21 @@ pub(crate) fn path_segment(text: &str) -> impl std::fmt::Display + '_ {
 /// operation's template, literal segments as written and no parameter segment blank. Runs on
 /// every request, so it compares from the end without collecting anything.
 fn check_path(template: &str, path: &str) -> Result<(), Invalid> {
-    let template = template.trim_start_matches('/');
-    let slashes = |text: &str| text.bytes().filter(|&b| b == b'/').count();
-    if slashes(path) < slashes(template) + 1 {
-        return Err(Invalid::new(
-            "path",
-            path,
-            "shorter than the operation's path",
-        ));
-    }
-    let mut parts = template;
+    let template = template.strip_prefix('/').unwrap_or(template);
+    let mut parts = Some(template);
     let mut rest = path;
-    loop {
-        let (before, part) = split_last_segment(parts);
-        let (remaining, actual) = split_last_segment(rest);
-        rest = remaining.unwrap_or_default();
+    while let Some(remaining) = parts {
+        let (before, part) = split_last_segment(remaining);
+        parts = before;
+        // The path's last segment; a path with no `/` left has run out of segments.
+        let (Some(shorter), actual) = split_last_segment(rest) else {
+            return Err(Invalid::new(
+                "path",
+                path,
+                "shorter than the operation's path",
+            ));
+        };
+        rest = shorter;
         match part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
             Some(name) => {
                 // Decoded only when it holds an escape: most ids are plain.
@@ -229,11 +229,8 @@ fn check_path(template: &str, path: &str) -> Result<(), Invalid> {
             }
             None => {}
         }
-        match before {
-            Some(before) => parts = before,
-            None => return Ok(()),
-        }
     }
+    Ok(())
 }
 
 /// `a/b/c` as `(Some("a/b"), "c")`, and `c` as `(None, "c")`. A plain byte scan: these are

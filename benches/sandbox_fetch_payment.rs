@@ -49,18 +49,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             fetch_with_reqwest(&bare, &url, &sandbox, REQUESTS_PER_ROUND).await?,
         ));
     }
-    let concurrent = {
-        let started = Instant::now();
-        let results: Vec<_> = futures_util::stream::iter(0..REQUESTS_PER_ROUND * 2)
-            .map(|_| client.fetch_payment().payment_id(&payment_id).send())
-            .buffer_unordered(IN_FLIGHT)
-            .collect()
-            .await;
-        for result in results {
-            result?;
-        }
-        (REQUESTS_PER_ROUND * 2) as f64 / started.elapsed().as_secs_f64()
-    };
+    let concurrent = in_flight(0..REQUESTS_PER_ROUND * 2, |_| {
+        client.fetch_payment().payment_id(&payment_id).send()
+    })
+    .await?;
 
     // Each order is new state in the sandbox: created, validated against the spec, stored.
     let create_order = |i: usize| {
@@ -81,19 +73,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         REQUESTS_PER_ROUND as f64 / started.elapsed().as_secs_f64()
     };
-    let orders_concurrent = {
-        let started = Instant::now();
-        let results: Vec<_> =
-            futures_util::stream::iter(REQUESTS_PER_ROUND..REQUESTS_PER_ROUND * 3)
-                .map(create_order)
-                .buffer_unordered(IN_FLIGHT)
-                .collect()
-                .await;
-        for result in results {
-            result?;
-        }
-        (REQUESTS_PER_ROUND * 2) as f64 / started.elapsed().as_secs_f64()
-    };
+    let orders_concurrent =
+        in_flight(REQUESTS_PER_ROUND..REQUESTS_PER_ROUND * 3, create_order).await?;
 
     let paygate = median(&mut paygate_rates);
     let bare_rate = median(&mut reqwest_rates);
@@ -109,6 +90,28 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("  {IN_FLIGHT} in flight: {orders_concurrent:>8.0} req/s");
     sandbox.shutdown().await;
     Ok(())
+}
+
+/// Requests per second for one request per item of `items`, `IN_FLIGHT` at a time; every
+/// request must succeed.
+async fn in_flight<T, E, F>(
+    items: std::ops::Range<usize>,
+    request: impl FnMut(usize) -> F,
+) -> Result<f64, E>
+where
+    F: std::future::Future<Output = Result<T, E>>,
+{
+    let count = items.len();
+    let started = Instant::now();
+    let results: Vec<_> = futures_util::stream::iter(items)
+        .map(request)
+        .buffer_unordered(IN_FLIGHT)
+        .collect()
+        .await;
+    for result in results {
+        result?;
+    }
+    Ok(count as f64 / started.elapsed().as_secs_f64())
 }
 
 /// An order paid in the sandbox and captured: the payment every request fetches.

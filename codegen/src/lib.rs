@@ -187,9 +187,10 @@ pub fn generate_from(
     inspect::implement(&mut file, spec).map_err(|e| fail(vec![format!("generated code: {e}")]))?;
     file.items
         .push(default_base_url(spec).map_err(|problem| fail(vec![problem]))?);
+    let rows = request_limit_rows(spec);
     file.items
-        .push(operations(spec).map_err(|problem| fail(vec![problem]))?);
-    file.items.push(request_limits(spec));
+        .push(operations(spec, &rows).map_err(|problem| fail(vec![problem]))?);
+    file.items.push(request_limits(&rows));
     Ok(prettyplease::unparse(&file))
 }
 
@@ -213,22 +214,23 @@ pub(crate) fn sends(file: &mut syn::File) -> impl Iterator<Item = &mut syn::Impl
         })
 }
 
-/// The operations `OPERATIONS` lists, in this order: each one's id and path template. Each
-/// generated `send` hands its entry (`OPERATIONS[i]`) to the pre-request check.
-pub(crate) fn operation_ids(spec: &openapiv3::OpenAPI) -> Vec<(String, String)> {
+/// The operations `OPERATIONS` lists, in this order: each one's id, path template and
+/// definition. Each generated `send` hands its entry (`OPERATIONS[i]`) to the pre-request
+/// check.
+pub(crate) fn operations_in_order(
+    spec: &openapiv3::OpenAPI,
+) -> impl Iterator<Item = (&str, &str, &openapiv3::Operation)> {
     spec.operations()
-        .filter_map(|(path, _, op)| Some((op.operation_id.clone()?, path.to_owned())))
-        .collect()
+        .filter_map(|(path, _, op)| Some((op.operation_id.as_deref()?, path, op)))
 }
 
-/// `OPERATIONS`: for each operation, its id, its path template, its rows of `REQUEST_LIMITS`
-/// (the generator writes an operation's rows together) and the header that carries its
-/// idempotency key (a header parameter marked `x-idempotency-key: true`, see
+/// `OPERATIONS`: for each operation, its id, its path template, its `rows` of
+/// `REQUEST_LIMITS` (the generator writes an operation's rows together) and the header that
+/// carries its idempotency key (a header parameter marked `x-idempotency-key: true`, see
 /// `openapi/README.md`), so the client checks a request without looking anything up.
-fn operations(spec: &openapiv3::OpenAPI) -> Result<syn::Item, String> {
-    let rows = request_limit_rows(spec);
+fn operations(spec: &openapiv3::OpenAPI, rows: &[RequestLimit]) -> Result<syn::Item, String> {
     let mut entries = Vec::new();
-    for (id, path) in operation_ids(spec) {
+    for (id, path, op) in operations_in_order(spec) {
         let start = rows.iter().position(|row| row.operation == id).unwrap_or(0);
         let len = rows[start..]
             .iter()
@@ -240,11 +242,6 @@ fn operations(spec: &openapiv3::OpenAPI) -> Result<syn::Item, String> {
             ));
         }
         let end = start + len;
-        let op = spec
-            .operations()
-            .find(|(_, _, op)| op.operation_id.as_deref() == Some(id.as_str()))
-            .map(|(_, _, op)| op)
-            .ok_or_else(|| format!("operation {id} vanished"))?;
         let idempotency = parameters(spec, op).find_map(|parameter| match parameter {
             openapiv3::Parameter::Header { parameter_data, .. }
                 if parameter_data.extensions.get("x-idempotency-key")
@@ -307,8 +304,8 @@ pub(crate) fn parameters<'a>(
 /// `REQUEST_LIMITS`: the limits the spec puts on request fields (top-level body properties,
 /// query and header parameters), so that the pre-request check (`crate::core::validate`) enforces
 /// what the spec says and keeps no copy of its own.
-fn request_limits(spec: &openapiv3::OpenAPI) -> syn::Item {
-    let rows: Vec<_> = request_limit_rows(spec).iter().map(row).collect();
+fn request_limits(rows: &[RequestLimit]) -> syn::Item {
+    let rows: Vec<_> = rows.iter().map(row).collect();
     syn::parse_quote! {
         /// The limits the spec puts on request fields, enforced before a request is sent.
         pub(crate) const REQUEST_LIMITS: &[crate::core::validate::FieldLimits] = &[#(#rows),*];

@@ -26,9 +26,8 @@ pub fn rewrite(
 ) -> Result<(), String> {
     let wire_names = wire_names(spec);
     let optional = optional_query_parameters(spec);
-    let operations: Vec<String> = crate::operation_ids(spec)
-        .into_iter()
-        .map(|(id, _)| id)
+    let operations: Vec<String> = crate::operations_in_order(spec)
+        .map(|(id, _, _)| id.to_owned())
         .collect();
     let mut rewritten = 0;
     let mut problems = Vec::new();

@@ -292,7 +292,9 @@ fn spec_limits(
                     {
                         check_decimal(limits.field, decimal, raw.get())?;
                     }
-                    if text_object_within_limits(limits, raw.get()) {
+                    if let Some(object) = text_object(limits, raw.get()) {
+                        let entries = object.iter().map(|(key, text)| (*key, Entry::Text(text)));
+                        check_object(limits, object.len(), entries)?;
                         continue;
                     }
                     let value: serde_json::Value = serde_json::from_str(raw.get())
@@ -344,76 +346,84 @@ fn check_value(limits: &FieldLimits, value: &serde_json::Value) -> Result<(), In
                 format!("shorter than {min} characters"),
             ));
         }
-        check_text(field, text, limits.max_length, limits.pattern, "")?;
+        check_text(&field, text, limits.max_length, limits.pattern, "")?;
     }
     if let Value::Object(map) = value {
-        if let Some(max) = limits.max_properties
-            && map.len() > max
-        {
-            return Err(Invalid::new(
-                field,
-                format!("{} keys", map.len()),
-                format!("at most {max} keys"),
-            ));
-        }
-        for (key, item) in map {
-            check_text(field, key, limits.key_max_length, None, "a key ")?;
-            if limits.value_max_length.is_some() {
-                let Value::String(text) = item else {
+        let entries = map.iter().map(|(key, item)| match item {
+            Value::String(text) => (key.as_str(), Entry::Text(text)),
+            other => (key.as_str(), Entry::Other(other)),
+        });
+        check_object(limits, map.len(), entries)?;
+    }
+    Ok(())
+}
+
+/// One value of an object the spec limits (notes): text, or anything else.
+enum Entry<'v> {
+    Text(&'v str),
+    Other(&'v serde_json::Value),
+}
+
+/// An object's number of keys, each key's length and each value's length and type, against
+/// the spec's limits. One check for both ways an object is read (borrowed text or a JSON value).
+fn check_object<'v>(
+    limits: &FieldLimits,
+    len: usize,
+    entries: impl Iterator<Item = (&'v str, Entry<'v>)>,
+) -> Result<(), Invalid> {
+    let field = limits.field;
+    if let Some(max) = limits.max_properties
+        && len > max
+    {
+        return Err(Invalid::new(
+            field,
+            format!("{len} keys"),
+            format!("at most {max} keys"),
+        ));
+    }
+    for (key, item) in entries {
+        check_text(&field, key, limits.key_max_length, None, "a key ")?;
+        if limits.value_max_length.is_some() {
+            let text = match item {
+                Entry::Text(text) => text,
+                Entry::Other(item) => {
                     return Err(Invalid::new(
                         &format!("{field}.{key}"),
                         item,
                         "must be a string",
                     ));
-                };
-                if !within(text, limits.value_max_length) {
-                    check_text(
-                        &format!("{field}.{key}"),
-                        text,
-                        limits.value_max_length,
-                        None,
-                        "",
-                    )?;
                 }
-            }
+            };
+            // The name is formatted only if the value is refused.
+            check_text(
+                &format_args!("{field}.{key}"),
+                text,
+                limits.value_max_length,
+                None,
+                "",
+            )?;
         }
     }
     Ok(())
 }
 
-/// Whether `text` is at most `max` characters long (no limit: it is).
-fn within(text: &str, max: Option<usize>) -> bool {
-    max.is_none_or(|max| text.len() <= max || text.chars().count() <= max)
-}
-
-/// The common case of an object with limits (notes), checked without building a JSON value:
-/// true when `raw` is an object of plain strings (no escapes, so they can be borrowed) that
-/// keeps every limit. Anything else, a violation included, is left to [`check_value`], which
-/// names what is wrong.
-fn text_object_within_limits(limits: &FieldLimits, raw: &str) -> bool {
-    if limits.max_properties.is_none()
-        && limits.key_max_length.is_none()
-        && limits.value_max_length.is_none()
-    {
-        return false;
-    }
-    // A field of several types (a pattern, bounds) is not an object of strings.
-    if limits.minimum.is_some()
+/// The common case of an object with limits (notes), read without building a JSON value: an
+/// object of plain strings (no escapes, so they can be borrowed) for a field whose only limits
+/// are an object's. `None` for anything else, which [`check_value`] reads as a JSON value.
+fn text_object<'r>(limits: &FieldLimits, raw: &'r str) -> Option<BTreeMap<&'r str, &'r str>> {
+    let object_limits = limits.max_properties.is_some()
+        || limits.key_max_length.is_some()
+        || limits.value_max_length.is_some();
+    let other_limits = limits.minimum.is_some()
         || limits.maximum.is_some()
         || limits.decimal.is_some()
         || limits.min_length.is_some()
         || limits.max_length.is_some()
-        || limits.pattern.is_some()
-    {
-        return false;
+        || limits.pattern.is_some();
+    if !object_limits || other_limits {
+        return None;
     }
-    let Ok(object) = serde_json::from_str::<BTreeMap<&str, &str>>(raw) else {
-        return false;
-    };
-    limits.max_properties.is_none_or(|max| object.len() <= max)
-        && object.iter().all(|(key, value)| {
-            within(key, limits.key_max_length) && within(value, limits.value_max_length)
-        })
+    serde_json::from_str(raw).ok()
 }
 
 /// A number, as the raw JSON text of a body field (a number, or a string holding one, as exact
@@ -485,17 +495,19 @@ fn check_decimal(field: &str, limits: &DecimalLimits, raw: &str) -> Result<(), I
 /// Lengths count characters (Unicode scalar values), as JSON Schema's `maxLength` does and as
 /// the gateways' documentation states its limits ("256 characters").
 fn check_text(
-    field: &str,
+    field: &dyn std::fmt::Display,
     text: &str,
     max_length: Option<usize>,
     pattern: Option<&str>,
     what: &str,
 ) -> Result<(), Invalid> {
+    // No more bytes than the limit means no more characters: counting is skipped.
     if let Some(max) = max_length
+        && text.len() > max
         && text.chars().count() > max
     {
         return Err(Invalid::new(
-            field,
+            &field.to_string(),
             text,
             format!("{what}longer than {max} characters"),
         ));
@@ -505,7 +517,7 @@ fn check_text(
         let matches = compiled(pattern).is_some_and(|re| re.find(text).is_some());
         if !matches {
             return Err(Invalid::new(
-                field,
+                &field.to_string(),
                 text,
                 format!("{what}must match {pattern}"),
             ));
@@ -541,7 +553,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn notes_are_checked_without_a_json_value_only_when_they_keep_every_limit() {
+    fn plain_notes_are_read_without_a_json_value_and_refused_the_same_either_way() {
         let notes = FieldLimits {
             location: "body",
             field: "notes",
@@ -555,31 +567,32 @@ mod tests {
             key_max_length: Some(3),
             value_max_length: Some(4),
         };
-        assert!(text_object_within_limits(
-            &notes,
-            r#"{"a":"abcd","bé":"ééé"}"#
-        ));
-        // Each of these is left to the full check, which names the problem.
-        for raw in [
-            r#"{"a":"abcde"}"#,
-            r#"{"abcd":"a"}"#,
-            r#"{"a":"1","b":"2","c":"3"}"#,
-            r#"{"a":1}"#,
-            r#"{"a":"\u0041"}"#,
-            "null",
-        ] {
-            assert!(!text_object_within_limits(&notes, raw), "{raw}");
+        let keeps = text_object(&notes, r#"{"a":"abcd","bé":"ééé"}"#).expect("plain strings");
+        assert_eq!(keeps.len(), 2);
+        // Read as a JSON value instead: not an object of plain strings.
+        for raw in [r#"{"a":1}"#, r#"{"a":"\u0041"}"#, "null"] {
+            assert!(text_object(&notes, raw).is_none(), "{raw}");
         }
-        let mut body = reqwest::Request::new(
-            reqwest::Method::POST,
-            "https://api.example/v1/orders".parse().unwrap(),
-        );
-        *body.body_mut() = Some(r#"{"notes":{"a":"abcde"}}"#.into());
-        let err = check("/orders", &[notes], &body).unwrap_err();
-        assert_eq!(
-            (err.field.as_str(), err.value.as_str()),
-            ("notes.a", "abcde")
-        );
+        // Refused the same whichever way the notes are read.
+        for (raw, field, value) in [
+            (r#"{"a":"abcde"}"#, "notes.a", "abcde"),
+            (r#"{"a":"\u0061bcde"}"#, "notes.a", "abcde"),
+            (r#"{"abcd":"a"}"#, "notes", "abcd"),
+            (r#"{"a":"1","b":"2","c":"3"}"#, "notes", "3 keys"),
+            (r#"{"a":1}"#, "notes.a", "1"),
+        ] {
+            let mut request = reqwest::Request::new(
+                reqwest::Method::POST,
+                "https://api.example/v1/orders".parse().unwrap(),
+            );
+            *request.body_mut() = Some(format!(r#"{{"notes":{raw}}}"#).into());
+            let err = check("/orders", &[notes], &request).unwrap_err();
+            assert_eq!(
+                (err.field.as_str(), err.value.as_str()),
+                (field, value),
+                "{raw}"
+            );
+        }
     }
 
     #[test]
@@ -588,7 +601,7 @@ mod tests {
         let again = compiled("^[A-Z]{3}$").expect("compiles");
         assert!(Arc::ptr_eq(&first, &again));
         assert!(compiled("^[A-Z").is_none());
-        let err = check_text("currency", "INR", None, Some("^[A-Z"), "").unwrap_err();
+        let err = check_text(&"currency", "INR", None, Some("^[A-Z"), "").unwrap_err();
         assert_eq!(err.reason, "must match ^[A-Z");
     }
 

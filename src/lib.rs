@@ -8,9 +8,9 @@
 //!
 //! Both gateway features are on by default; TLS is `rustls` (default) or `native-tls`.
 //!
-//! Each API module has a `Client` that derefs to the generated client: call an operation by its
-//! OpenAPI `operationId` (`client.fetch_order().order_id("order_X").send().await`), and turn any
-//! failure into [`Error`] with `?`.
+//! Each API module has a `Client` whose methods are the operations of its spec: call one by its
+//! OpenAPI `operationId` (`client.fetch_order().order_id("order_X").send().await`); it returns a
+//! [`Response`] of the decoded body, or an [`Error`].
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -24,6 +24,7 @@ pub mod ippopay;
 pub mod razorpay;
 
 pub use core::client::{Client, ClientBuilder, Gateway};
-pub use core::error::{ApiError, Error, TransportKind};
-pub use core::inspect;
-pub use core::transport::{self, RetryPolicy};
+pub use core::error::{ApiError, Error};
+pub use core::request::File;
+pub use core::response::Response;
+pub use core::retry::{RetryPolicy, TransportKind};

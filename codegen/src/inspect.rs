@@ -4,15 +4,15 @@
 //!   whose response schema states an integer `minimum` (an amount is never negative) is
 //!   checked against it, nested entities are walked, and a property with `x-failure-when: V`
 //!   makes a body holding `V` the gateway's failure envelope;
-//! - [`decode_once`] has every success arm of a generated `send` decode the buffered body with
-//!   `crate::core::transport::decode`, which runs those checks and keeps the status on any failure.
+//!
+//! `crate::core::response::decode` runs them on every success body.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{OpenAPI, ReferenceOr, SchemaKind, Type};
 use proc_macro2::Span;
-use quote::{ToTokens, quote};
-use syn::visit_mut::VisitMut;
+use quote::quote;
+use syn::visit::Visit;
 
 /// Per component: its integer properties' minimums and its `x-failure-when` properties.
 #[derive(Default)]
@@ -57,29 +57,25 @@ fn rules(spec: &OpenAPI) -> BTreeMap<String, Rules> {
     out
 }
 
-/// The JSON name of a field: its `#[serde(rename = "...")]`, else its identifier.
-fn json_name(field: &syn::Field) -> String {
-    for attr in &field.attrs {
-        if !attr.path().is_ident("serde") {
-            continue;
-        }
-        let text = attr.to_token_stream().to_string();
-        if let Some((_, rest)) = text.split_once("rename = \"")
-            && let Some((name, _)) = rest.split_once('"')
-        {
-            return name.to_owned();
+/// Whether `ty` mentions one of `structs` (so the field holds entities to walk): any path
+/// segment of the type, its generic arguments included.
+fn holds_struct(ty: &syn::Type, structs: &BTreeSet<String>) -> bool {
+    struct Finder<'a> {
+        structs: &'a BTreeSet<String>,
+        found: bool,
+    }
+    impl<'ast> Visit<'ast> for Finder<'_> {
+        fn visit_path_segment(&mut self, segment: &'ast syn::PathSegment) {
+            self.found |= self.structs.contains(&segment.ident.to_string());
+            syn::visit::visit_path_segment(self, segment);
         }
     }
-    let ident = field.ident.as_ref().expect("named field").to_string();
-    ident.trim_start_matches("r#").to_owned()
-}
-
-/// Whether `ty` mentions one of `structs` (so the field holds entities to walk).
-fn holds_struct(ty: &syn::Type, structs: &BTreeSet<String>) -> bool {
-    ty.to_token_stream()
-        .to_string()
-        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .any(|word| structs.contains(word))
+    let mut finder = Finder {
+        structs,
+        found: false,
+    };
+    finder.visit_type(ty);
+    finder.found
 }
 
 /// `impl Inspect` for every struct of the generated `types` module.
@@ -110,7 +106,7 @@ pub fn implement(file: &mut syn::File, spec: &OpenAPI) -> Result<(), String> {
         if let syn::Fields::Named(fields) = &item.fields {
             for field in &fields.named {
                 let member = field.ident.as_ref().expect("named field");
-                let name = json_name(field);
+                let name = crate::fields::json_name(field)?;
                 if let Some(minimum) = rules.and_then(|r| r.minimums.get(&name)) {
                     checks.push(
                         quote! { crate::core::inspect::at_least(&self.#member, #minimum, #name, path) },
@@ -150,48 +146,4 @@ pub fn implement(file: &mut syn::File, spec: &OpenAPI) -> Result<(), String> {
         syn::parse2(tokens).map_err(|e| format!("Inspect impls do not parse: {e}"))?;
     file.items.extend(parsed.items);
     Ok(())
-}
-
-/// Points every generated success arm's decoding at `crate::core::transport::decode`; fails when a
-/// spec with operations had none (progenitor changed how it decodes).
-pub fn decode_once(file: &mut syn::File, has_operations: bool) -> Result<(), String> {
-    let mut rewriter = Rewriter { rewritten: 0 };
-    rewriter.visit_file_mut(file);
-    if has_operations && rewriter.rewritten == 0 {
-        return Err(
-            "no success arm decodes with `ResponseValue::from_response`: progenitor changed; see codegen/src/inspect.rs"
-                .into(),
-        );
-    }
-    Ok(())
-}
-
-struct Rewriter {
-    rewritten: usize,
-}
-
-impl VisitMut for Rewriter {
-    fn visit_arm_mut(&mut self, arm: &mut syn::Arm) {
-        let pattern = arm.pat.to_token_stream().to_string();
-        let body: String = arm
-            .body
-            .to_token_stream()
-            .to_string()
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
-        let body = body.trim_start_matches('{').trim_end_matches('}');
-        if pattern.starts_with('2') && body == "ResponseValue::from_response(response).await" {
-            *arm.body = syn::parse_quote!(crate::core::transport::decode(response));
-            self.rewritten += 1;
-        }
-        // An error status never gets here: the post hook (`Transport::check`) hands every one
-        // back as `UnexpectedResponse` first, and `crate::Error` decodes the documented error
-        // body from the buffered bytes. Written that way here too, these arms no longer await
-        // a body, which kept a large future in every operation's state.
-        if body == "Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))" {
-            *arm.body = syn::parse_quote!(Err(Error::UnexpectedResponse(response)));
-        }
-        syn::visit_mut::visit_arm_mut(self, arm);
-    }
 }

@@ -6,19 +6,25 @@
 //! - [`compat`] rejects, with the file and the operation named, the spec shapes progenitor
 //!   would otherwise `assert!` on without saying where;
 //! - [`open_enum`] gives every open enum of the spec a Rust enum with a catch-all variant;
-//! - [`path_params`] refuses, in every generated `send`, a path parameter that would change
-//!   the endpoint (`..`, `.`, blank), while its raw value is still known;
-//! - [`loosen`] leaves request limits to the pre-request check, which names field and value;
-//! - [`send`] makes every operation return `paygate::Error`, refusals as typed values.
+//! - [`loosen`] leaves request limits to the pre-request check, which names field and value,
+//!   and lets progenitor generate the fields of a `multipart/form-data` body;
+//! - [`client`] makes the operations methods of `paygate::Client<G>` and removes progenitor's
+//!   client;
+//! - [`send`] writes every operation's `send`: a typed request handed to paygate's transport
+//!   (`src/core/`), which returns `paygate::Error`;
+//! - [`inspect`] has the client check what a success body's type cannot say.
+//!
+//! Every pass reads progenitor's output as a syntax tree, never as printed text.
 
+pub mod client;
 pub mod compat;
-pub mod headers;
+pub mod fields;
 pub mod inspect;
 pub mod loosen;
 pub mod nullable;
 pub mod open_enum;
-pub mod path_params;
 pub mod send;
+pub mod spec_facts;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -33,6 +39,9 @@ pub struct Api {
     pub name: &'static str,
     /// Spec path relative to the workspace root.
     pub spec: &'static str,
+    /// The gateway's marker type in the module (`Razorpay`): the operations become methods of
+    /// `crate::Client<crate::<name>::<gateway>>`.
+    pub gateway: &'static str,
     /// Component schemas replaced by hand-written Rust types: (schema name, Rust path).
     pub replacements: &'static [(&'static str, &'static str)],
 }
@@ -50,6 +59,7 @@ pub const APIS: &[Api] = &[
     Api {
         name: "razorpay",
         spec: "openapi/razorpay.yaml",
+        gateway: "Razorpay",
         replacements: &[
             ("Notes", "crate::razorpay::Notes"),
             ("NotesInput", "crate::razorpay::Notes"),
@@ -62,6 +72,7 @@ pub const APIS: &[Api] = &[
     Api {
         name: "ippopay",
         spec: "openapi/ippopay.yaml",
+        gateway: "Ippopay",
         replacements: &[
             ("Rupees", "crate::ippopay::Rupees"),
             ("RupeesAmount", "crate::ippopay::Rupees"),
@@ -130,14 +141,14 @@ pub fn generate_from(
     let lowered = nullable::lower(spec).map_err(|problem| fail(vec![problem]))?;
     let spec = &lowered;
     let open_enums = open_enum::collect(spec).map_err(fail)?;
+    let operations = spec_facts::operations(spec).map_err(fail)?;
 
     let mut settings = GenerationSettings::default();
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
-        // paygate implements the hooks itself (auth, retries, error capture).
+        // paygate writes every `send` itself (`send`), so progenitor's hooks are never called.
         .with_hooks(HooksMode::Expected)
-        .with_inner_type(quote!(crate::core::transport::Transport))
         .with_map_type("::std::collections::BTreeMap");
     let module = api.generated_module();
     for open_enum in &open_enums {
@@ -150,123 +161,94 @@ pub fn generate_from(
     for (schema, rust_type) in api.replacements {
         settings.with_replacement(schema, rust_type, std::iter::empty());
     }
+    settings.with_replacement(loosen::FILE_SCHEMA, "crate::File", std::iter::empty());
 
-    // Progenitor reports most problems as errors but still asserts on some; turn a panic into
-    // an error that at least names the spec (the compat checks above name the operation for
-    // every assert known to us).
-    // The default hook would print the panic and a backtrace before our one-line message.
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
+    // Progenitor reports most problems as errors; the shapes it would `assert!` on are refused
+    // above by `compat`, with the operation named.
     let for_types = loosen::loosen(spec);
-    let generated =
-        std::panic::catch_unwind(|| Generator::new(&settings).generate_tokens(&for_types));
-    std::panic::set_hook(hook);
-    let tokens = generated
-        .map_err(|panic| {
-            let message = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "unknown panic".into());
-            fail(vec![format!("progenitor panicked: {message}")])
-        })?
+    let tokens = Generator::new(&settings)
+        .generate_tokens(&for_types)
         .map_err(|e| fail(vec![format!("progenitor: {e}")]))?;
 
     let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| fail(vec![format!("generated code does not parse: {e}")]))?;
-    open_enum::inject(&mut file, &open_enums)
-        .map_err(|e| fail(vec![format!("generated code: {e}")]))?;
-    path_params::inject(&mut file, &path_params::collect(spec))
-        .map_err(|e| fail(vec![format!("generated code: {e}")]))?;
-    headers::remove_api_version(&mut file, spec.operations().next().is_some())
-        .map_err(|e| fail(vec![format!("generated code: {e}")]))?;
-    send::rewrite(&mut file, spec, spec.operations().next().is_some())
-        .map_err(|e| fail(vec![format!("generated code: {e}")]))?;
-    inspect::decode_once(&mut file, spec.operations().next().is_some())
-        .map_err(|e| fail(vec![format!("generated code: {e}")]))?;
-    inspect::implement(&mut file, spec).map_err(|e| fail(vec![format!("generated code: {e}")]))?;
+    let generated = |e: String| fail(vec![format!("generated code: {e}")]);
+    open_enum::inject(&mut file, &open_enums).map_err(generated)?;
+    let gateway_client: syn::Type = syn::parse_str(&format!(
+        "crate::Client<crate::{}::{}>",
+        api.name, api.gateway
+    ))
+    .map_err(|e| generated(e.to_string()))?;
+    client::adopt(&mut file, &gateway_client).map_err(generated)?;
+    send::rewrite(&mut file, &operations).map_err(generated)?;
+    inspect::implement(&mut file, spec).map_err(generated)?;
     file.items
         .push(default_base_url(spec).map_err(|problem| fail(vec![problem]))?);
+    let server_path = spec_facts::default_server_path(spec);
+    file.items.push(syn::parse_quote! {
+        /// The path of the default server's URL: an operation on another server of the spec is
+        /// sent to the base URL with this ending replaced by its server's path.
+        pub const DEFAULT_SERVER_PATH: &str = #server_path;
+    });
     let rows = request_limit_rows(spec);
     file.items
-        .push(operations(spec, &rows).map_err(|problem| fail(vec![problem]))?);
+        .push(operations_table(&operations, &rows).map_err(|problem| fail(vec![problem]))?);
     file.items.push(request_limits(&rows));
     Ok(prettyplease::unparse(&file))
 }
 
-/// Every generated builder's `async fn send`: the functions paygate's rewrites work on.
-pub(crate) fn sends(file: &mut syn::File) -> impl Iterator<Item = &mut syn::ImplItemFn> {
-    file.items
-        .iter_mut()
-        .filter_map(|item| match item {
-            syn::Item::Mod(module) => module.content.as_mut(),
-            _ => None,
-        })
-        .flat_map(|(_, items)| items.iter_mut())
-        .filter_map(|item| match item {
-            syn::Item::Impl(block) => Some(block),
-            _ => None,
-        })
-        .flat_map(|block| block.items.iter_mut())
-        .filter_map(|item| match item {
-            syn::ImplItem::Fn(f) if f.sig.ident == "send" && f.sig.asyncness.is_some() => Some(f),
-            _ => None,
-        })
-}
-
-/// The operations `OPERATIONS` lists, in this order: each one's id, path template and
-/// definition. Each generated `send` hands its entry (`OPERATIONS[i]`) to the pre-request
-/// check.
-pub(crate) fn operations_in_order(
-    spec: &openapiv3::OpenAPI,
-) -> impl Iterator<Item = (&str, &str, &openapiv3::Operation)> {
-    spec.operations()
-        .filter_map(|(path, _, op)| Some((op.operation_id.as_deref()?, path, op)))
-}
-
-/// `OPERATIONS`: for each operation, its id, its path template, its `rows` of
+/// `OPERATIONS`: for each operation, its id, method, path template, server, its `rows` of
 /// `REQUEST_LIMITS` (the generator writes an operation's rows together) and the header that
 /// carries its idempotency key (a header parameter marked `x-idempotency-key: true`, see
 /// `openapi/README.md`), so the client checks a request without looking anything up.
-fn operations(spec: &openapiv3::OpenAPI, rows: &[RequestLimit]) -> Result<syn::Item, String> {
+fn operations_table(
+    operations: &[spec_facts::OperationFacts],
+    rows: &[RequestLimit],
+) -> Result<syn::Item, String> {
     let mut entries = Vec::new();
-    for (id, path, op) in operations_in_order(spec) {
-        let start = rows.iter().position(|row| row.operation == id).unwrap_or(0);
+    for operation in operations {
+        let id = &operation.id;
+        let start = rows
+            .iter()
+            .position(|row| row.operation == *id)
+            .unwrap_or(0);
         let len = rows[start..]
             .iter()
-            .take_while(|row| row.operation == id)
+            .take_while(|row| row.operation == *id)
             .count();
-        if rows.iter().filter(|row| row.operation == id).count() != len {
+        if rows.iter().filter(|row| row.operation == *id).count() != len {
             return Err(format!(
                 "operation {id}: its request limits are not written together"
             ));
         }
         let end = start + len;
-        let idempotency = parameters(spec, op).find_map(|parameter| match parameter {
-            openapiv3::Parameter::Header { parameter_data, .. }
-                if parameter_data.extensions.get("x-idempotency-key")
-                    == Some(&serde_json::Value::Bool(true)) =>
-            {
-                Some(parameter_data.name.clone())
+        let idempotency = match operation.parameters.iter().find(|p| p.idempotency_key) {
+            Some(parameter) => {
+                let header = &parameter.name;
+                quote!(Some(#header))
             }
-            _ => None,
-        });
-        let idempotency = match idempotency {
-            Some(header) => quote!(Some(#header)),
+            None => quote!(None),
+        };
+        let method = quote::format_ident!("{}", operation.method.to_uppercase());
+        let path = &operation.path;
+        let server_path = match &operation.server_path {
+            Some(server) => quote!(Some(#server)),
             None => quote!(None),
         };
         entries.push(quote! {
             crate::core::profile::Operation {
                 id: #id,
+                method: reqwest::Method::#method,
                 path: #path,
+                server_path: #server_path,
                 limits: REQUEST_LIMITS.split_at(#end).0.split_at(#start).1,
                 idempotency_header: #idempotency,
             }
         });
     }
     Ok(syn::parse_quote! {
-        /// Every operation of the spec: its `operationId`, path template, request limits and
-        /// idempotency key header, as in the spec.
+        /// Every operation of the spec: its `operationId`, method, path template, server,
+        /// request limits and idempotency key header, as in the spec.
         pub(crate) const OPERATIONS: &[crate::core::profile::Operation] = &[#(#entries),*];
     })
 }
@@ -283,22 +265,6 @@ fn default_base_url(spec: &openapiv3::OpenAPI) -> Result<syn::Item, String> {
         /// The API root the spec names first (`servers[0].url`): a client's default base URL.
         pub const DEFAULT_BASE_URL: &str = #url;
     })
-}
-
-/// An operation's parameters, with `$ref`s to `components/parameters` resolved.
-pub(crate) fn parameters<'a>(
-    spec: &'a openapiv3::OpenAPI,
-    op: &'a openapiv3::Operation,
-) -> impl Iterator<Item = &'a openapiv3::Parameter> {
-    op.parameters
-        .iter()
-        .filter_map(|parameter| match parameter {
-            openapiv3::ReferenceOr::Item(parameter) => Some(parameter),
-            openapiv3::ReferenceOr::Reference { reference } => reference
-                .strip_prefix("#/components/parameters/")
-                .and_then(|name| spec.components.as_ref()?.parameters.get(name))
-                .and_then(openapiv3::ReferenceOr::as_item),
-        })
 }
 
 /// `REQUEST_LIMITS`: the limits the spec puts on request fields (top-level body properties,
@@ -342,11 +308,11 @@ pub fn request_limit_rows(spec: &openapiv3::OpenAPI) -> Vec<RequestLimit> {
             limits,
         })
     };
-    for (_, _, op) in spec.operations() {
+    for (_, item, _, op) in spec_facts::with_path_items(spec) {
         let Some(operation) = op.operation_id.as_deref() else {
             continue;
         };
-        for parameter in parameters(spec, op) {
+        for parameter in spec_facts::parameters(spec, item, op) {
             let (location, parameter_data) = match parameter {
                 openapiv3::Parameter::Query { parameter_data, .. } => ("query", parameter_data),
                 openapiv3::Parameter::Header { parameter_data, .. } => ("header", parameter_data),
@@ -495,7 +461,7 @@ fn through_all_of<'a>(
     }
 }
 
-fn resolve<'a>(
+pub(crate) fn resolve<'a>(
     spec: &'a openapiv3::OpenAPI,
     schema: &'a openapiv3::ReferenceOr<openapiv3::Schema>,
 ) -> Option<&'a openapiv3::Schema> {
@@ -596,6 +562,7 @@ mod tests {
         let api = Api {
             name: "t",
             spec: "t.yaml",
+            gateway: "T",
             replacements: &[],
         };
         let err = generate_from(&api, Path::new("t.yaml"), &spec).unwrap_err();
@@ -630,24 +597,13 @@ mod tests {
         let send = &source[source.find("pub async fn send").unwrap()..];
         // Compared without whitespace: the layout is prettyplease's.
         let send: String = send.chars().filter(|c| !c.is_whitespace()).collect();
-        let url = send.find("leturl").unwrap();
-        for name in ["thing_id", "part_id"] {
-            let check = format!(
-                "crate::core::validate::path_parameter(\"{name}\",&crate::core::validate::path_text(&{name}),)"
-            );
-            let at = send
-                .find(&check)
-                .unwrap_or_else(|| panic!("no check for {name}:\n{send}"));
-            assert!(at < url, "{name} is checked after the URL is built");
-            let encoded = format!(
-                "crate::core::validate::path_segment(&crate::core::validate::path_text(&{name}))"
-            );
-            assert!(
-                send[url..].contains(&encoded),
-                "{name} is not encoded:\n{send}"
-            );
-        }
-        assert!(!send.contains("encode_path"), "{send}");
+        // Each path parameter goes to the request by its spec name, where it is checked and
+        // encoded (`paygate::core::request::Request::path`); no URL is formatted here.
+        assert!(
+            send.contains(r#".path("thing_id",thing_id).path("part_id",part_id);"#),
+            "{send}"
+        );
+        assert!(!send.contains("format!"), "{send}");
     }
 
     #[test]
@@ -679,7 +635,7 @@ mod tests {
         );
         assert!(
             compact.contains(
-                r#"crate::core::profile::Operation{id:"create_thing",path:"/things",limits:REQUEST_LIMITS.split_at(2usize).0.split_at(0usize).1,idempotency_header:Some("Idem-Key"),}"#
+                r#"crate::core::profile::Operation{id:"create_thing",method:reqwest::Method::POST,path:"/things",server_path:None,limits:REQUEST_LIMITS.split_at(2usize).0.split_at(0usize).1,idempotency_header:Some("Idem-Key"),}"#
             ),
             "{source}"
         );

@@ -1,304 +1,320 @@
-//! Every generated operation returns `paygate::Error`, and a refused argument reaches it as a
-//! typed value.
+//! Every operation's `send`, written by paygate: the builder's arguments become a typed
+//! `crate::core::request::Request`, which the client's transport sends and decodes.
 //!
-//! Progenitor's `send` returns its own error type, whose only carrier for a refusal is text.
-//! [`rewrite`] gives every `send` the return type `Result<ResponseValue<T>, crate::Error>` and a
-//! local slot, `refused`, into which each refusal is put as a typed
-//! `crate::core::validate::Invalid` before progenitor's error is returned; the original body
-//! runs unchanged inside an `async` block, and `crate::core::error::finish` turns its result
-//! into `crate::Error`, taking a refusal from the slot rather than from any message.
+//! Progenitor's builders (one struct per operation, one setter per parameter, each argument
+//! kept as `Result<T, String>`) stay as generated; their `send` is replaced whole by
+//! [`rewrite`]. The new body names each argument as the spec does (`expand[]`,
+//! `X-Refund-Idempotency`) and says where it goes (path, query, header, JSON or multipart body),
+//! so the whole request path after the builder is hand-written code in `src/core/`, read top to
+//! bottom there, and nothing here edits progenitor's statements.
 //!
-//! It also writes the client's `ClientHooks` impl (send with retries, then keep every error
-//! response), the same for every API.
+//! What is read from progenitor's output is its syntax tree: the `impl Client` method that
+//! returns each builder (its name is the `operationId`), each builder's fields, and the success
+//! and error types in the signature of its `send`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use heck::ToSnakeCase;
-use quote::ToTokens;
-use syn::visit_mut::VisitMut;
+use quote::{format_ident, quote};
 
-/// Rewrites every builder's `send`; fails when a spec with operations had none, or a `send`
-/// does not have the shape this relies on (a progenitor change).
-pub fn rewrite(
-    file: &mut syn::File,
-    spec: &openapiv3::OpenAPI,
-    has_operations: bool,
-) -> Result<(), String> {
-    let wire_names = wire_names(spec);
-    let optional = optional_query_parameters(spec);
-    let operations: Vec<String> = crate::operations_in_order(spec)
-        .map(|(id, _, _)| id.to_owned())
+use crate::spec_facts::{Location, OperationFacts};
+
+/// Replaces every builder's `send`; fails when an operation of the spec has no builder, a
+/// builder field matches no parameter, or a `send` does not have the expected signature.
+pub fn rewrite(file: &mut syn::File, operations: &[OperationFacts]) -> Result<(), String> {
+    let builders = builder_names(file);
+    let mut problems = Vec::new();
+    let mut by_builder: BTreeMap<String, (usize, &OperationFacts)> = BTreeMap::new();
+    for (index, operation) in operations.iter().enumerate() {
+        match builders.get(&operation.id) {
+            Some(builder) => {
+                by_builder.insert(builder.clone(), (index, operation));
+            }
+            None => problems.push(format!(
+                "operation {}: progenitor generated no builder for it",
+                operation.id
+            )),
+        }
+    }
+    let body_fields = body_fields(file);
+    let Some(module) = builder_module(file) else {
+        if operations.is_empty() {
+            return Ok(());
+        }
+        return Err("no `builder` module in progenitor's output: progenitor changed".into());
+    };
+    let fields: BTreeMap<String, Vec<syn::Field>> = module
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) => Some((
+                s.ident.to_string(),
+                s.fields.iter().cloned().collect::<Vec<_>>(),
+            )),
+            _ => None,
+        })
         .collect();
     let mut rewritten = 0;
-    let mut problems = Vec::new();
-    for f in crate::sends(file) {
-        match rewrite_send(f, &wire_names, &optional, &operations) {
-            Ok(()) => rewritten += 1,
-            Err(problem) => problems.push(problem),
-        }
-    }
-    if has_operations && rewritten == 0 {
-        problems.push("no generated `send` to rewrite: progenitor changed".into());
-    }
-    if !problems.is_empty() {
-        return Err(format!("{}; see codegen/src/send.rs", problems.join("; ")));
-    }
-    if has_operations {
-        file.items.push(syn::parse_quote! {
-            /// Every operation goes through paygate's transport: retries, a buffered body, and
-            /// every error status kept for `crate::Error`.
-            impl ClientHooks<crate::core::transport::Transport> for Client {
-                fn exec(
-                    &self,
-                    request: reqwest::Request,
-                    info: &OperationInfo,
-                ) -> impl std::future::Future<Output = reqwest::Result<reqwest::Response>> {
-                    self.inner().execute(self.client(), request, info)
-                }
-
-                async fn post<E>(
-                    &self,
-                    result: &reqwest::Result<reqwest::Response>,
-                    _info: &OperationInfo,
-                ) -> Result<(), progenitor_client::Error<E>> {
-                    self.inner().check(result)
-                }
-            }
-        });
-    }
-    Ok(())
-}
-
-/// For each operation, the Rust name progenitor gives each parameter and the name the spec
-/// (and the gateway) gives it, e.g. `expand` and `expand[]`.
-fn wire_names(spec: &openapiv3::OpenAPI) -> BTreeMap<String, BTreeMap<String, String>> {
-    spec.operations()
-        .filter_map(|(_, _, op)| {
-            let names = crate::parameters(spec, op)
-                .map(|p| {
-                    let name = &p.parameter_data_ref().name;
-                    (name.to_snake_case(), name.clone())
-                })
-                .collect();
-            Some((op.operation_id.clone()?, names))
-        })
-        .collect()
-}
-
-/// For each operation, the wire names of its query parameters that are not required.
-fn optional_query_parameters(spec: &openapiv3::OpenAPI) -> BTreeMap<String, BTreeSet<String>> {
-    spec.operations()
-        .filter_map(|(_, _, op)| {
-            let names = crate::parameters(spec, op)
-                .filter_map(|p| match p {
-                    openapiv3::Parameter::Query { parameter_data, .. }
-                        if !parameter_data.required =>
-                    {
-                        Some(parameter_data.name.clone())
-                    }
-                    _ => None,
-                })
-                .collect();
-            Some((op.operation_id.clone()?, names))
-        })
-        .collect()
-}
-
-fn rewrite_send(
-    f: &mut syn::ImplItemFn,
-    wire_names: &BTreeMap<String, BTreeMap<String, String>>,
-    optional: &BTreeMap<String, BTreeSet<String>>,
-    operations: &[String],
-) -> Result<(), String> {
-    let id =
-        crate::path_params::operation_id(&f.block).ok_or("a `send` builds no `OperationInfo`")?;
-    let index = operations
-        .iter()
-        .position(|op| *op == id)
-        .ok_or_else(|| format!("operation {id}: not in `OPERATIONS`"))?;
-    let no_names = BTreeMap::new();
-    let names = wire_names.get(&id).unwrap_or(&no_names);
-    let no_optional = BTreeSet::new();
-    let mut optional_query = OptionalQuery {
-        optional: optional.get(&id).unwrap_or(&no_optional),
-        rewritten: 0,
-    };
-    optional_query.visit_block_mut(&mut f.block);
-    LazyHeaderMap.visit_block_mut(&mut f.block);
-    let success = success_type(&f.sig.output).ok_or_else(|| {
-        format!("operation {id}: `send` does not return `Result<ResponseValue<T>, _>`")
-    })?;
-    let syn::ReturnType::Type(_, progenitor_result) = f.sig.output.clone() else {
-        unreachable!("`success_type` found a return type")
-    };
-    f.sig.output = syn::parse_quote!(-> Result<ResponseValue<#success>, crate::Error>);
-
-    let mut hooks = 0;
-    for stmt in &mut f.block.stmts {
-        if calls_pre_hook(stmt) {
-            *stmt = syn::parse_quote! {
-                client
-                    .inner()
-                    .prepare(&super::OPERATIONS[#index], &mut request)
-                    .map_err(|invalid| crate::core::validate::refuse(&mut refused, invalid))?;
-            };
-            hooks += 1;
+    for item in module.iter_mut() {
+        let syn::Item::Impl(block) = item else {
             continue;
-        }
-        if let syn::Stmt::Local(local) = stmt
-            && let syn::Pat::Ident(binding) = &local.pat
-        {
-            let rust_name = binding.ident.to_string();
-            let field = names.get(&rust_name).unwrap_or(&rust_name).clone();
-            ArgumentRefusals { field }.visit_local_mut(local);
+        };
+        let Some(builder) = self_ident(&block.self_ty) else {
+            continue;
+        };
+        let Some(&(index, operation)) = by_builder.get(&builder) else {
+            continue;
+        };
+        for item in &mut block.items {
+            let syn::ImplItem::Fn(f) = item else { continue };
+            if f.sig.ident != "send" {
+                continue;
+            }
+            let fields = fields.get(&builder).map(Vec::as_slice).unwrap_or_default();
+            match send(index, operation, fields, &f.sig.output, &body_fields) {
+                Ok(new) => {
+                    *f = new;
+                    rewritten += 1;
+                }
+                Err(problem) => problems.push(format!("operation {}: {problem}", operation.id)),
+            }
         }
     }
-    if hooks != 1 {
-        return Err(format!(
-            "operation {id}: expected one `client.pre(..)` call in `send`, found {hooks}"
+    if rewritten != by_builder.len() {
+        problems.push(format!(
+            "{} operations but {rewritten} `send`s rewritten: progenitor changed",
+            by_builder.len()
         ));
     }
-    let stmts = &f.block.stmts;
-    let uses = (optional_query.rewritten > 0).then(|| {
-        quote::quote!(
-            use crate::core::transport::OptionalQuery as _;
-        )
-    });
-    f.block = syn::parse_quote! {{
-        #uses
-        // Each refusal is put here, typed, before progenitor's error (which carries only text)
-        // leaves the block below.
-        let mut refused: Option<crate::core::validate::Invalid> = None;
-        let result: #progenitor_result = async { #(#stmts)* }.await;
-        crate::core::error::finish(result, refused)
-    }};
-    Ok(())
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{}; see codegen/src/send.rs", problems.join("; ")))
+    }
 }
 
-/// `T` of `-> Result<ResponseValue<T>, _>`.
-fn success_type(output: &syn::ReturnType) -> Option<syn::Type> {
+/// Each operation method of progenitor's `impl Client` (named by `operationId`) and the builder
+/// it returns: `pub fn fetch_payment(&self) -> builder::FetchPayment<'_>`.
+fn builder_names(file: &syn::File) -> BTreeMap<String, String> {
+    let mut names = BTreeMap::new();
+    for item in &file.items {
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
+        if block.trait_.is_some() || self_ident(&block.self_ty).as_deref() != Some("Client") {
+            continue;
+        }
+        for item in &block.items {
+            if let syn::ImplItem::Fn(f) = item
+                && let syn::ReturnType::Type(_, ty) = &f.sig.output
+                && let Some(builder) = self_ident(ty)
+            {
+                names.insert(f.sig.ident.to_string(), builder);
+            }
+        }
+    }
+    names
+}
+
+/// The last segment of a type path: `builder::FetchPayment<'_>` is `FetchPayment`.
+fn self_ident(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
+
+fn builder_module(file: &mut syn::File) -> Option<&mut Vec<syn::Item>> {
+    file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    })
+}
+
+/// For every struct of the `types` module: each field's JSON name and its Rust identifier.
+fn body_fields(file: &syn::File) -> BTreeMap<String, BTreeMap<String, syn::Ident>> {
+    let Some(types) = file.items.iter().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| items),
+        _ => None,
+    }) else {
+        return BTreeMap::new();
+    };
+    types
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) => Some((
+                s.ident.to_string(),
+                s.fields
+                    .iter()
+                    .filter_map(|f| Some((crate::fields::json_name(f).ok()?, f.ident.clone()?)))
+                    .collect(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The new `send` of operation `OPERATIONS[index]`, whose builder has `fields`.
+fn send(
+    index: usize,
+    operation: &OperationFacts,
+    fields: &[syn::Field],
+    output: &syn::ReturnType,
+    body_fields: &BTreeMap<String, BTreeMap<String, syn::Ident>>,
+) -> Result<syn::ImplItemFn, String> {
+    let (success, error) = result_types(output)
+        .ok_or("`send` does not return `Result<ResponseValue<T>, Error<E>>`")?;
+    let mut bindings = Vec::new();
+    let mut steps = Vec::new();
+    for field in fields {
+        let ident = field
+            .ident
+            .as_ref()
+            .ok_or("a builder field without a name")?;
+        let name = ident.to_string();
+        if name == "client" {
+            continue;
+        }
+        bindings.push(ident.clone());
+        if name == "body" {
+            let body = operation
+                .body
+                .as_ref()
+                .ok_or("the builder takes a body the spec does not describe")?;
+            steps.push(body_step(ident, &field.ty, body, body_fields)?);
+            continue;
+        }
+        let parameter = operation
+            .parameters
+            .iter()
+            .find(|p| p.name.to_snake_case() == name.trim_start_matches("r#"))
+            .ok_or_else(|| format!("builder field `{name}` is no parameter of the spec"))?;
+        let wire = &parameter.name;
+        let method = match (parameter.location, parameter.required) {
+            (Location::Path, _) => "path",
+            (Location::Query, true) => "query",
+            (Location::Query, false) => "optional_query",
+            (Location::Header, true) => "header",
+            (Location::Header, false) => "optional_header",
+        };
+        let method = format_ident!("{method}");
+        steps.push(quote!(.#method(#wire, #ident)));
+    }
+    if operation.body.is_some() && !bindings.iter().any(|b| b == "body") {
+        return Err("the spec describes a body the builder does not take".into());
+    }
+    let send = if operation.empty_success {
+        quote!(send_without_body::<#error>)
+    } else {
+        quote!(send::<#success, #error>)
+    };
+    let docs = format!(
+        "Sends `{} {}`: builds the request from the arguments given, checks it against the \
+         spec, and sends it with the client's retries.",
+        operation.method.to_uppercase(),
+        operation.path
+    );
+    Ok(syn::parse_quote! {
+        #[doc = #docs]
+        pub async fn send(self) -> Result<crate::Response<#success>, crate::Error> {
+            let Self { client, #(#bindings),* } = self;
+            let request = crate::core::request::Request::new(&super::OPERATIONS[#index])
+                #(#steps)*;
+            client.transport.#send(request).await
+        }
+    })
+}
+
+/// The step that adds the body: converted from the builder's form, as JSON or as multipart
+/// parts (each file field taken out into its own part).
+fn body_step(
+    ident: &syn::Ident,
+    ty: &syn::Type,
+    body: &crate::spec_facts::BodyFacts,
+    body_fields: &BTreeMap<String, BTreeMap<String, syn::Ident>>,
+) -> Result<proc_macro2::TokenStream, String> {
+    // `Result<types::builder::X, String>`: the builder's form of `types::X`, converted here.
+    let built = builder_form(ty);
+    let value = match &built {
+        Some(target) => {
+            quote!(#ident.and_then(|v| types::#target::try_from(v).map_err(|e| e.to_string())))
+        }
+        None => quote!(#ident),
+    };
+    if !body.multipart {
+        return Ok(quote!(.json(#value)));
+    }
+    let target = built.ok_or("a multipart body must be an object schema")?;
+    let fields = body_fields
+        .get(&target.to_string())
+        .ok_or_else(|| format!("no generated type {target} for the multipart body"))?;
+    let files = body
+        .files
+        .iter()
+        .map(|(name, required)| {
+            let field = fields
+                .get(name)
+                .ok_or_else(|| format!("file field `{name}` is not in {target}"))?;
+            Ok(if *required {
+                quote!((#name, Some(std::mem::take(&mut body.#field))))
+            } else {
+                quote!((#name, std::mem::take(&mut body.#field)))
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok(quote! {
+        .multipart(#value.map(|mut body| {
+            let files = vec![#(#files),*];
+            (body, files)
+        }))
+    })
+}
+
+/// `X` of `Result<types::builder::X, String>`.
+fn builder_form(ty: &syn::Type) -> Option<syn::Ident> {
+    let inner = first_argument(ty)?;
+    let syn::Type::Path(path) = inner else {
+        return None;
+    };
+    let segments: Vec<_> = path.path.segments.iter().collect();
+    match segments.as_slice() {
+        [types, builder, target] if types.ident == "types" && builder.ident == "builder" => {
+            Some(target.ident.clone())
+        }
+        _ => None,
+    }
+}
+
+/// `T` of `Wrapper<T, ..>`.
+fn first_argument(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let syn::PathArguments::AngleBracketed(args) = &path.path.segments.last()?.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(ty) => Some(ty),
+        _ => None,
+    }
+}
+
+/// `T` and `E` of `-> Result<ResponseValue<T>, Error<E>>`.
+fn result_types(output: &syn::ReturnType) -> Option<(syn::Type, syn::Type)> {
     let syn::ReturnType::Type(_, ty) = output else {
         return None;
     };
     let syn::Type::Path(path) = &**ty else {
         return None;
     };
-    let result = path.path.segments.last()?;
-    let syn::PathArguments::AngleBracketed(args) = &result.arguments else {
+    let syn::PathArguments::AngleBracketed(args) = &path.path.segments.last()?.arguments else {
         return None;
     };
-    let Some(syn::GenericArgument::Type(syn::Type::Path(value))) = args.args.first() else {
-        return None;
-    };
-    let value = value.path.segments.last()?;
-    if value.ident != "ResponseValue" {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &value.arguments else {
-        return None;
-    };
-    match args.args.first()? {
-        syn::GenericArgument::Type(success) => Some(success.clone()),
+    let mut args = args.args.iter().filter_map(|arg| match arg {
+        syn::GenericArgument::Type(ty) => Some(ty),
         _ => None,
-    }
-}
-
-fn calls_pre_hook(stmt: &syn::Stmt) -> bool {
-    let text = stmt.to_token_stream().to_string();
-    text.starts_with("client . pre (")
-}
-
-/// Replaces `map_err(Error::InvalidRequest)` (a builder argument that did not convert) with a
-/// typed refusal of `field`.
-struct ArgumentRefusals {
-    field: String,
-}
-
-impl VisitMut for ArgumentRefusals {
-    fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
-        syn::visit_mut::visit_expr_method_call_mut(self, call);
-        if call.method != "map_err" || call.args.len() != 1 {
-            return;
-        }
-        let arg = call.args[0].to_token_stream().to_string();
-        if arg == "Error :: InvalidRequest" || arg.ends_with(":: Error :: InvalidRequest") {
-            let field = &self.field;
-            call.args[0] = syn::parse_quote! {
-                |reason| crate::core::validate::refuse(
-                    &mut refused,
-                    crate::core::validate::Invalid::unconverted(#field, reason),
-                )
-            };
-        }
-    }
-}
-
-/// Progenitor adds every query parameter with `.query(&QueryParam::new(name, &value))`, and
-/// reqwest then rewrites the URL even when an optional `value` is `None`. Each optional one
-/// becomes `.optional_query(name, value.as_ref())` (`crate::core::transport::OptionalQuery`),
-/// which leaves the URL alone when there is nothing to add; the built URL is the same.
-struct OptionalQuery<'a> {
-    optional: &'a BTreeSet<String>,
-    rewritten: usize,
-}
-
-impl VisitMut for OptionalQuery<'_> {
-    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
-        syn::visit_mut::visit_expr_mut(self, expr);
-        let syn::Expr::MethodCall(call) = expr else {
-            return;
-        };
-        if call.method != "query" || call.args.len() != 1 {
-            return;
-        }
-        // `&progenitor_client::QueryParam::new("name", &value)`
-        let syn::Expr::Reference(reference) = &call.args[0] else {
-            return;
-        };
-        let syn::Expr::Call(new) = &*reference.expr else {
-            return;
-        };
-        let is_query_param = matches!(&*new.func, syn::Expr::Path(p)
-            if p.path.segments.iter().map(|s| s.ident.to_string()).collect::<Vec<_>>()
-                == ["progenitor_client", "QueryParam", "new"]);
-        let (Some(syn::Expr::Lit(name)), Some(syn::Expr::Reference(value))) =
-            (new.args.first(), new.args.get(1))
-        else {
-            return;
-        };
-        let syn::Lit::Str(wire_name) = &name.lit else {
-            return;
-        };
-        if !is_query_param || !self.optional.contains(&wire_name.value()) {
-            return;
-        }
-        let value = &value.expr;
-        call.method = syn::Ident::new("optional_query", call.method.span());
-        call.args = syn::parse_quote!(#name, #value.as_ref());
-        self.rewritten += 1;
-    }
-}
-
-/// Progenitor starts the operation's header parameters with `HeaderMap::with_capacity(n)`,
-/// which allocates even when no header is then set (most operations set none):
-/// `HeaderMap::new()` allocates on the first insert only.
-struct LazyHeaderMap;
-
-impl VisitMut for LazyHeaderMap {
-    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
-        syn::visit_mut::visit_expr_mut(self, expr);
-        let syn::Expr::Call(call) = expr else { return };
-        let syn::Expr::Path(function) = &*call.func else {
-            return;
-        };
-        let segments: Vec<String> = function
-            .path
-            .segments
-            .iter()
-            .map(|s| s.ident.to_string())
-            .collect();
-        if segments.ends_with(&["HeaderMap".to_owned(), "with_capacity".to_owned()]) {
-            *expr = syn::parse_quote!(::reqwest::header::HeaderMap::new());
-        }
-    }
+    });
+    let (value, error) = (args.next()?, args.next()?);
+    let success = first_argument(value)?.clone();
+    let error = first_argument(error)?.clone();
+    Some((success, error))
 }

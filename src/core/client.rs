@@ -1,20 +1,23 @@
 //! A gateway's client, written once: [`Gateway`] is what a gateway module provides (its
-//! generated operations and its [`GatewayProfile`]), [`Client`] wraps the generated client with
-//! credentials and paygate's transport, and [`ClientBuilder`] configures it.
+//! [`GatewayProfile`], generated from its spec), [`Client`] holds the credentials and the
+//! [`Transport`] every operation is sent through, and [`ClientBuilder`] configures it. The
+//! operations themselves are inherent methods of `Client<G>`, generated per gateway
+//! (`codegen/src/client.rs`).
 
 use std::fmt;
 use std::marker::PhantomData;
-use std::ops::Deref;
+use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine;
-use progenitor_client::ClientInfo;
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
+use secrecy::{ExposeSecret, SecretString};
 
 use crate::Error;
 use crate::core::profile::GatewayProfile;
+use crate::core::retry::RetryPolicy;
 use crate::core::transport::{
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, RetryPolicy, Transport,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, Transport,
 };
 
 mod sealed {
@@ -27,16 +30,12 @@ pub(crate) use sealed::Sealed;
 /// `paygate::ippopay::Ippopay`. Implemented by each gateway module, from what its spec
 /// generates; not implementable outside paygate.
 pub trait Gateway: Sealed + Sized + Send + Sync + 'static {
-    /// The client progenitor generates from the gateway's spec: one method per operation.
-    type Operations: ClientInfo<Transport> + Clone + Send + Sync;
     #[doc(hidden)]
     const PROFILE: &'static GatewayProfile;
-    #[doc(hidden)]
-    fn operations(base_url: &str, http: reqwest::Client, transport: Transport) -> Self::Operations;
 }
 
 /// Declares a gateway module's [`Gateway`]: the marker type `$name` over the module's
-/// `generated` client and tables, with the names the gateway's dashboard gives its key pair.
+/// `generated` tables, with the names the gateway's dashboard gives its key pair.
 /// Each gateway module invokes it once; all else about a gateway comes from its spec.
 #[cfg(any(feature = "razorpay", feature = "ippopay"))]
 macro_rules! gateway {
@@ -48,33 +47,28 @@ macro_rules! gateway {
         impl crate::core::client::Sealed for $name {}
 
         impl crate::core::client::Gateway for $name {
-            type Operations = generated::Client;
             const PROFILE: &'static crate::core::profile::GatewayProfile =
                 &crate::core::profile::GatewayProfile {
                     name: $module,
                     credential_names: ($key, $secret),
                     default_base_url: generated::DEFAULT_BASE_URL,
+                    default_server_path: generated::DEFAULT_SERVER_PATH,
                     operations: generated::OPERATIONS,
                 };
-            fn operations(
-                base_url: &str,
-                http: reqwest::Client,
-                transport: crate::core::transport::Transport,
-            ) -> generated::Client {
-                generated::Client::new_with_client(base_url, http, transport)
-            }
         }
     };
 }
 #[cfg(any(feature = "razorpay", feature = "ippopay"))]
 pub(crate) use gateway;
 
-/// A client of gateway `G`: every operation of `G`'s spec is a method (through `Deref` to the
-/// generated client), e.g. `client.fetch_payment().payment_id("pay_X").send()`, and every one
-/// returns [`Error`] on failure. Name it by its gateway: `paygate::razorpay::Client`,
-/// `paygate::ippopay::Client`.
+/// A client of gateway `G`: every operation of `G`'s spec is a method, e.g.
+/// `client.fetch_payment().payment_id("pay_X").send()`, and every one returns [`Error`] on
+/// failure. Name it by its gateway: `paygate::razorpay::Client`, `paygate::ippopay::Client`.
+/// Cloning is cheap: clones share one connection pool.
 pub struct Client<G: Gateway> {
-    operations: G::Operations,
+    /// Read by the generated operations, which send through it.
+    pub(crate) transport: Arc<Transport>,
+    gateway: PhantomData<fn() -> G>,
 }
 
 impl<G: Gateway> Client<G> {
@@ -91,30 +85,24 @@ impl<G: Gateway> Client<G> {
 
     /// The API root this client sends requests to.
     pub fn base_url(&self) -> &str {
-        self.operations.baseurl()
+        &self.transport.base_url
     }
 }
 
 impl<G: Gateway> Clone for Client<G> {
     fn clone(&self) -> Self {
         Self {
-            operations: self.operations.clone(),
+            transport: Arc::clone(&self.transport),
+            gateway: PhantomData,
         }
-    }
-}
-
-impl<G: Gateway> Deref for Client<G> {
-    type Target = G::Operations;
-    fn deref(&self) -> &G::Operations {
-        &self.operations
     }
 }
 
 impl<G: Gateway> fmt::Debug for Client<G> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct(&format!("{}::Client", G::PROFILE.name))
-            .field("base_url", &self.operations.baseurl())
-            .field("transport", self.operations.inner())
+            .field("base_url", &self.transport.base_url)
+            .field("transport", &self.transport)
             .finish_non_exhaustive()
     }
 }
@@ -122,7 +110,7 @@ impl<G: Gateway> fmt::Debug for Client<G> {
 /// Configures and builds a [`Client`]; `Client::builder` makes one from the gateway's key pair.
 pub struct ClientBuilder<G> {
     username: String,
-    secret: String,
+    secret: SecretString,
     base_url: Option<String>,
     allow_http: bool,
     timeout: Duration,
@@ -153,7 +141,7 @@ impl<G: Gateway> ClientBuilder<G> {
     pub(crate) fn new(username: impl Into<String>, secret: impl Into<String>) -> Self {
         Self {
             username: username.into(),
-            secret: secret.into(),
+            secret: SecretString::from(secret.into()),
             base_url: None,
             allow_http: false,
             timeout: DEFAULT_TIMEOUT,
@@ -208,32 +196,32 @@ impl<G: Gateway> ClientBuilder<G> {
         self
     }
 
-    /// Builds the client; fails on empty or ambiguous credentials, a malformed base URL, one
-    /// with credentials, a query or a fragment, or a clear-text one (see
-    /// [`Self::allow_insecure_http`]).
+    /// Builds the client; fails with [`Error::Config`] on empty or ambiguous credentials, a
+    /// malformed base URL, one with credentials, a query or a fragment, a clear-text one (see
+    /// [`Self::allow_insecure_http`]), or a TLS set-up that failed.
     pub fn build(self) -> Result<Client<G>, Error> {
         let gateway = G::PROFILE;
         let (id_name, secret_name) = gateway.credential_names;
         let id = &self.username;
         if id.trim().is_empty() {
-            return Err(Error::invalid(id_name, id, "must not be empty"));
+            return Err(Error::config(id_name, id, "must not be empty"));
         }
         if id.trim() != id {
-            return Err(Error::invalid(
+            return Err(Error::config(
                 id_name,
                 id,
                 "must not start or end with whitespace",
             ));
         }
         if id.contains(':') {
-            return Err(Error::invalid(
+            return Err(Error::config(
                 id_name,
                 id,
                 "must not contain `:`, which separates key and secret in Basic auth",
             ));
         }
-        if self.secret.is_empty() {
-            return Err(Error::invalid(
+        if self.secret.expose_secret().is_empty() {
+            return Err(Error::config(
                 secret_name,
                 "<redacted>",
                 "must not be empty",
@@ -243,11 +231,14 @@ impl<G: Gateway> ClientBuilder<G> {
             .base_url
             .unwrap_or_else(|| gateway.default_base_url.to_owned());
         check_base_url(&base_url, self.allow_http)?;
-        let credentials = base64::engine::general_purpose::STANDARD
-            .encode(format!("{}:{}", self.username, self.secret));
+        let credentials = base64::engine::general_purpose::STANDARD.encode(format!(
+            "{}:{}",
+            self.username,
+            self.secret.expose_secret()
+        ));
         let mut authorization =
             HeaderValue::from_str(&format!("Basic {credentials}")).map_err(|_| {
-                Error::invalid(
+                Error::config(
                     id_name,
                     &self.username,
                     "contains characters not allowed in a header",
@@ -258,7 +249,7 @@ impl<G: Gateway> ClientBuilder<G> {
         headers.insert(header::AUTHORIZATION, authorization);
         headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
         let user_agent = HeaderValue::from_str(&self.user_agent).map_err(|_| {
-            Error::invalid("user_agent", &self.user_agent, "not a valid header value")
+            Error::config("user_agent", &self.user_agent, "not a valid header value")
         })?;
         headers.insert(HeaderName::from_static("user-agent"), user_agent);
         let http = reqwest::Client::builder();
@@ -271,18 +262,17 @@ impl<G: Gateway> ClientBuilder<G> {
             // Payment APIs do not redirect: a 3xx is an error, never a request elsewhere.
             .redirect(reqwest::redirect::Policy::none())
             .build()
-            .map_err(|e| Error::Transport {
-                kind: crate::TransportKind::Other,
-                source: e,
-                repeatable: false,
-            })?;
+            .map_err(|e| Error::config("http_client", "reqwest", &e.to_string()))?;
         let transport = Transport {
+            http,
+            base_url: base_url.trim_end_matches('/').to_owned(),
             gateway,
             retry: self.retry,
             max_response_bytes: self.max_response_bytes,
         };
         Ok(Client {
-            operations: G::operations(base_url.trim_end_matches('/'), http, transport),
+            transport: Arc::new(transport),
+            gateway: PhantomData,
         })
     }
 }
@@ -291,7 +281,7 @@ impl<G: Gateway> ClientBuilder<G> {
 /// redacted, even when it does not parse.
 fn check_base_url(base_url: &str, allow_http: bool) -> Result<(), Error> {
     let shown = redact_url(base_url);
-    let refuse = |reason: &str| Err(Error::invalid("base_url", &shown, reason));
+    let refuse = |reason: &str| Err(Error::config("base_url", &shown, reason));
     let parsed = match reqwest::Url::parse(base_url) {
         Ok(parsed) => parsed,
         Err(e) => return refuse(&e.to_string()),

@@ -3,13 +3,12 @@
 
 use std::any::Any;
 use std::fmt;
-use std::sync::Arc;
 
 use bytes::Bytes;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
-use crate::core::transport::{BufferedBody, DecodeFailure};
+use crate::core::retry::{Failure, TransportKind, may_resend};
 use crate::core::validate::Invalid;
 
 /// How much of an unexpected body an error keeps: enough to recognise a proxy's HTML page.
@@ -84,34 +83,17 @@ pub enum Error {
         /// What the spec allows.
         reason: String,
     },
-}
-
-/// What kind of transport failure happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum TransportKind {
-    /// No connection could be opened (refused, unreachable, DNS).
-    Connect,
-    /// The request or the connection took longer than its timeout.
-    Timeout,
-    /// The connection broke while the request or the response was in flight.
-    Interrupted,
-    /// Anything else (TLS setup, a client that could not be built).
-    Other,
-}
-
-impl TransportKind {
-    fn of(e: &reqwest::Error) -> Self {
-        if e.is_timeout() {
-            Self::Timeout
-        } else if e.is_connect() {
-            Self::Connect
-        } else if e.is_body() || e.is_request() || e.is_decode() {
-            Self::Interrupted
-        } else {
-            Self::Other
-        }
-    }
+    /// The client could not be built as configured (`ClientBuilder::build`): empty or
+    /// ambiguous credentials, a base URL it cannot use safely, a TLS set-up that failed; or an
+    /// operation on another server of the spec that the configured base URL cannot reach.
+    Config {
+        /// The setting (`key_id`, `base_url`, `user_agent`, `tls`).
+        field: String,
+        /// Its value, secrets redacted.
+        value: String,
+        /// What is wrong with it.
+        reason: String,
+    },
 }
 
 impl Error {
@@ -123,7 +105,7 @@ impl Error {
             | Self::ResponseTooLarge { status, .. } => Some(*status),
             Self::Transport { source, .. } => source.status(),
             Self::Decode { status, .. } => *status,
-            Self::InvalidRequest { .. } => None,
+            Self::InvalidRequest { .. } | Self::Config { .. } => None,
         }
     }
 
@@ -177,14 +159,10 @@ impl Error {
     /// without one (create order, capture) may have been acted on, so look it up (e.g. by
     /// receipt) before sending it again. Never for any other status.
     pub fn is_retryable(&self) -> bool {
-        match self {
+        let (failure, repeatable) = match self {
             Self::Transport {
                 kind, repeatable, ..
-            } => match kind {
-                TransportKind::Connect => true,
-                TransportKind::Timeout | TransportKind::Interrupted => *repeatable,
-                TransportKind::Other => false,
-            },
+            } => (Failure::Transport(*kind), *repeatable),
             Self::Api {
                 status, repeatable, ..
             }
@@ -193,13 +171,16 @@ impl Error {
             }
             | Self::ResponseTooLarge {
                 status, repeatable, ..
-            } => crate::core::transport::status_allows_retry(*status, *repeatable),
-            Self::Decode { .. } | Self::InvalidRequest { .. } => false,
-        }
+            } => (Failure::Status(*status), *repeatable),
+            Self::Decode { .. } | Self::InvalidRequest { .. } | Self::Config { .. } => {
+                return false;
+            }
+        };
+        may_resend(failure, repeatable)
     }
 
-    pub(crate) fn invalid(field: &str, value: impl fmt::Display, reason: &str) -> Self {
-        Self::InvalidRequest {
+    pub(crate) fn config(field: &str, value: impl fmt::Display, reason: &str) -> Self {
+        Self::Config {
             field: field.to_owned(),
             value: value.to_string(),
             reason: reason.to_owned(),
@@ -262,6 +243,13 @@ impl fmt::Display for Error {
                 reason,
             } => {
                 write!(f, "invalid `{field}` = {value:?}: {reason}")
+            }
+            Self::Config {
+                field,
+                value,
+                reason,
+            } => {
+                write!(f, "client configuration: `{field}` = {value:?}: {reason}")
             }
         }
     }
@@ -355,115 +343,13 @@ impl fmt::Debug for ApiError {
     }
 }
 
-/// The end of every generated `send` (`codegen/src/send.rs`): progenitor's result as
-/// [`Error`], a refusal taken typed from the operation's `refused` slot.
-pub(crate) fn finish<T, E: ErrorBody>(
-    result: Result<T, progenitor_client::Error<E>>,
-    refused: Option<Invalid>,
-) -> Result<T, Error> {
-    result.map_err(|e| match refused {
-        Some(invalid) => Error::InvalidRequest {
+/// A request refused before it was sent.
+impl From<Invalid> for Error {
+    fn from(invalid: Invalid) -> Self {
+        Self::InvalidRequest {
             field: invalid.field,
             value: invalid.value,
             reason: invalid.reason,
-        },
-        None => from_progenitor(e),
-    })
-}
-
-/// Maps what progenitor reports to [`Error`]; how the gateway's error body reads comes from
-/// its [`ErrorBody`].
-fn from_progenitor<E: ErrorBody>(e: progenitor_client::Error<E>) -> Error {
-    use progenitor_client::Error as P;
-    let api_error = |status, repeatable, error: E| {
-        error.into_api_error().map(|error| Error::Api {
-            status,
-            error: Box::new(error),
-            repeatable,
-        })
-    };
-    match e {
-        P::ErrorResponse(rv) => {
-            // The post hook hands every error status back as `UnexpectedResponse`, which keeps
-            // the request's facts; should one arrive here, assume the worst.
-            let status = rv.status();
-            api_error(status, false, rv.into_inner()).unwrap_or(Error::UnexpectedResponse {
-                status,
-                body: Bytes::new(),
-                location: None,
-                repeatable: false,
-            })
         }
-        P::UnexpectedResponse(mut response) => {
-            let status = response.status();
-            let buffered = response.extensions().get::<BufferedBody>();
-            let repeatable = buffered.is_some_and(|b| b.repeatable);
-            if let Some(limit) = buffered.and_then(|b| b.truncated_at) {
-                return Error::ResponseTooLarge {
-                    status,
-                    limit,
-                    repeatable,
-                };
-            }
-            let body = buffered.map(|b| b.bytes.clone()).unwrap_or_default();
-            let location = status
-                .is_redirection()
-                .then(|| response.headers().get(reqwest::header::LOCATION))
-                .flatten()
-                .map(|l| String::from_utf8_lossy(l.as_bytes()).into_owned());
-            if status.is_redirection() {
-                return Error::UnexpectedResponse {
-                    status,
-                    body,
-                    location,
-                    repeatable,
-                };
-            }
-            // Taken out, so the error in it has one owner left and can be moved out.
-            let decode_failure = response.extensions_mut().remove::<DecodeFailure>();
-            if let Some(error) = serde_json::from_slice::<E>(&body)
-                .ok()
-                .and_then(|error| api_error(status, repeatable, error))
-            {
-                return error;
-            }
-            if let Some(DecodeFailure(source)) = decode_failure {
-                return Error::Decode {
-                    status: Some(status),
-                    body,
-                    source: Arc::into_inner(source).unwrap_or_else(|| {
-                        serde::de::Error::custom("the body does not have the documented shape")
-                    }),
-                };
-            }
-            Error::UnexpectedResponse {
-                status,
-                body,
-                location: None,
-                repeatable,
-            }
-        }
-        P::InvalidResponsePayload(body, source) => Error::Decode {
-            status: None,
-            body,
-            source,
-        },
-        P::CommunicationError(mut source)
-        | P::ResponseBodyError(mut source)
-        | P::InvalidUpgrade(mut source) => {
-            let repeatable = crate::core::transport::take_repeatable_mark(&mut source);
-            Error::Transport {
-                kind: TransportKind::of(&source),
-                source,
-                repeatable,
-            }
-        }
-        // Every refusal of paygate's own goes through the `refused` slot (see [`finish`]);
-        // progenitor has none left of its own, but should one come, its text is the reason.
-        P::InvalidRequest(reason) | P::Custom(reason) => Error::InvalidRequest {
-            field: String::new(),
-            value: String::new(),
-            reason,
-        },
     }
 }

@@ -17,21 +17,32 @@ pub struct GatewayProfile {
     pub(crate) credential_names: (&'static str, &'static str),
     /// The generated `DEFAULT_BASE_URL` (the spec's first server).
     pub(crate) default_base_url: &'static str,
+    /// The path of the default server's URL (`/v1`): an operation on another server is sent
+    /// to the base URL with this ending replaced by that server's path.
+    pub(crate) default_server_path: &'static str,
     /// The generated `OPERATIONS`: every operation of the spec and what is checked for it.
+    /// The generated `send`s hand their own entry to the request; this list serves lookups by
+    /// operation id, which only the tests make.
+    #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) operations: &'static [Operation],
 }
 
 /// One operation of a gateway's spec, as the generator writes it into `OPERATIONS`. Each
-/// generated `send` hands its own entry to [`Transport::prepare`], so nothing is looked up by
+/// generated `send` starts its [`Request`] from its own entry, so nothing is looked up by
 /// operation id on the way out.
 ///
-/// [`Transport::prepare`]: crate::core::transport::Transport::prepare
-#[derive(Debug, Clone, Copy)]
+/// [`Request`]: crate::core::request::Request
+#[derive(Debug, Clone)]
 pub(crate) struct Operation {
     /// The spec's `operationId`.
     pub(crate) id: &'static str,
+    /// The HTTP method.
+    pub(crate) method: reqwest::Method,
     /// The path template, e.g. `/payments/{payment_id}`.
     pub(crate) path: &'static str,
+    /// The path of the operation's own server (`/v2`), when it is not on the spec's default
+    /// server.
+    pub(crate) server_path: Option<&'static str>,
     /// The limits the spec puts on the operation's request fields (its rows of
     /// `REQUEST_LIMITS`).
     pub(crate) limits: &'static [FieldLimits],
@@ -53,6 +64,7 @@ impl Operation {
     }
 }
 
+#[cfg(test)]
 impl GatewayProfile {
     /// The operation whose `operationId` is `id`.
     pub(crate) fn operation(&self, id: &str) -> Option<&'static Operation> {
@@ -60,7 +72,6 @@ impl GatewayProfile {
     }
 
     /// Checks `request` as operation `operation_id` (unknown: nothing to check).
-    #[cfg(test)]
     pub(crate) fn check(
         &self,
         operation_id: &str,

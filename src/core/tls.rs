@@ -11,7 +11,7 @@ use crate::Error;
 
 /// The TLS configuration every client uses; handed to reqwest as a preconfigured backend.
 pub(crate) fn client_config() -> Result<rustls::ClientConfig, Error> {
-    let refuse = |e: rustls::Error| Error::invalid("tls", "rustls with ring", &e.to_string());
+    let refuse = |e: rustls::Error| Error::config("tls", "rustls with ring", &e.to_string());
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()

@@ -78,21 +78,11 @@ pub(crate) struct Invalid {
 }
 
 impl Invalid {
-    fn new(field: &str, value: impl ToString, reason: impl Into<String>) -> Self {
+    pub(crate) fn new(field: &str, value: impl ToString, reason: impl Into<String>) -> Self {
         Self {
             field: field.to_owned(),
             value: value.to_string(),
             reason: reason.into(),
-        }
-    }
-
-    /// A builder argument that did not convert to its generated type: progenitor keeps the
-    /// reason but not the value.
-    pub(crate) fn unconverted(field: &str, reason: String) -> Self {
-        Self {
-            field: field.to_owned(),
-            value: String::new(),
-            reason,
         }
     }
 }
@@ -105,18 +95,6 @@ impl std::fmt::Display for Invalid {
             self.field, self.value, self.reason
         )
     }
-}
-
-/// Puts `invalid` in the generated `send`'s `refused` slot (see `codegen/src/send.rs`), from
-/// which [`crate::core::error::finish`] takes it typed, and gives progenitor the error it
-/// needs to leave the operation; that error's text is for reading only.
-pub(crate) fn refuse<E>(
-    refused: &mut Option<Invalid>,
-    invalid: Invalid,
-) -> progenitor_client::Error<E> {
-    let text = invalid.to_string();
-    *refused = Some(invalid);
-    progenitor_client::Error::Custom(text)
 }
 
 /// Checks `request` against what a gateway's spec says about its operation: the path

@@ -8,13 +8,13 @@ mod rupees;
 
 pub use rupees::{ParseRupeesError, Rupees};
 
-/// The code progenitor generates from `openapi/ippopay.yaml` (see `build.rs`).
+/// The code generated from `openapi/ippopay.yaml` (see `build.rs`).
 #[allow(clippy::all, clippy::pedantic, missing_docs)]
 pub mod generated {
     include!(concat!(env!("OUT_DIR"), "/ippopay.rs"));
 }
 
-pub use generated::{ResponseValue, builder, types};
+pub use generated::{builder, types};
 
 /// `openapi/ippopay.yaml`, the spec this module is generated from (the sandbox serves and
 /// validates against it).

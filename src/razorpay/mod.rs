@@ -24,13 +24,13 @@ pub mod webhook;
 
 pub use notes::Notes;
 
-/// The code progenitor generates from `openapi/razorpay.yaml` (see `build.rs`).
+/// The code generated from `openapi/razorpay.yaml` (see `build.rs`).
 #[allow(clippy::all, clippy::pedantic, missing_docs)]
 pub mod generated {
     include!(concat!(env!("OUT_DIR"), "/razorpay.rs"));
 }
 
-pub use generated::{ResponseValue, builder, types};
+pub use generated::{builder, types};
 
 /// `openapi/razorpay.yaml`, the spec this module is generated from (the sandbox serves and
 /// validates against it).
@@ -245,7 +245,7 @@ mod tests {
         let shipped = Razorpay::PROFILE.operation("create_order").unwrap();
         let edited = Operation {
             limits: limits_of(&serde_yaml_ng::to_string(&spec).unwrap(), "create_order"),
-            ..*shipped
+            ..shipped.clone()
         };
         let create_order = |operation: &Operation, json: &str| {
             let url = "https://api.example/v1/orders".parse().unwrap();

@@ -20,7 +20,7 @@ use std::num::NonZeroU64;
 
 use futures_util::stream::{self, Stream, TryStreamExt};
 
-use super::{Client, ResponseValue, types};
+use super::{Client, types};
 use crate::Error;
 
 /// Items per page: the largest `count` the spec allows on every list operation (its
@@ -85,7 +85,7 @@ pub fn paginate<C, F, Fut>(mut fetch_page: F) -> impl Stream<Item = Result<C::It
 where
     C: Collection,
     F: FnMut(Page) -> Fut,
-    Fut: Future<Output = Result<ResponseValue<C>, Error>>,
+    Fut: Future<Output = Result<crate::Response<C>, Error>>,
 {
     let size = page_size();
     stream::try_unfold(Some(0i64), move |skip| {

@@ -237,19 +237,9 @@ async fn server() -> (String, Arc<Mutex<(u16, Value)>>) {
 }
 
 fn decoded<T: serde::Serialize>(
-    result: Result<paygate::razorpay::ResponseValue<T>, impl Into<Error>>,
+    result: Result<paygate::Response<T>, Error>,
 ) -> Result<Value, Error> {
-    result
-        .map(|r| serde_json::to_value(r.into_inner()).unwrap())
-        .map_err(Into::into)
-}
-
-fn decoded_ippopay<T: serde::Serialize>(
-    result: Result<paygate::ippopay::ResponseValue<T>, impl Into<Error>>,
-) -> Result<Value, Error> {
-    result
-        .map(|r| serde_json::to_value(r.into_inner()).unwrap())
-        .map_err(Into::into)
+    result.map(|r| serde_json::to_value(r.into_inner()).unwrap())
 }
 
 async fn call_razorpay(c: &razorpay::Client, operation: &str) -> Result<Value, Error> {
@@ -319,17 +309,17 @@ async fn call_ippopay(c: &ippopay::Client, operation: &str) -> Result<Value, Err
     use ippopay::types;
     let rupees = |s: &str| s.parse::<ippopay::Rupees>().unwrap();
     match operation {
-        "create_order" => decoded_ippopay(
+        "create_order" => decoded(
             c.create_order()
                 .body(types::CreateOrderRequest::builder().amount(rupees("10.00")))
                 .send()
                 .await,
         ),
-        "fetch_order" => decoded_ippopay(c.fetch_order().order_id("order_1").send().await),
+        "fetch_order" => decoded(c.fetch_order().order_id("order_1").send().await),
         "fetch_order_transaction" => {
-            decoded_ippopay(c.fetch_order_transaction().order_id("order_1").send().await)
+            decoded(c.fetch_order_transaction().order_id("order_1").send().await)
         }
-        "refund_order" => decoded_ippopay(
+        "refund_order" => decoded(
             c.refund_order()
                 .order_id("order_1")
                 .body(types::RefundRequest::builder().refund_amt(Some(rupees("1.00"))))

@@ -31,9 +31,16 @@ async fn debug_of_clients_builders_and_errors_hides_the_secret() {
     let rzp = common::razorpay(&server);
     let ippo = common::ippopay(&server);
     assert_clean("razorpay::Client", &format!("{rzp:?}"));
-    assert_clean("generated razorpay client", &format!("{:?}", *rzp));
+    // An operation's builder holds the client: its `Debug` shows it.
+    assert_clean(
+        "razorpay operation builder",
+        &format!("{:?}", rzp.fetch_payment()),
+    );
     assert_clean("ippopay::Client", &format!("{ippo:?}"));
-    assert_clean("generated ippopay client", &format!("{:?}", *ippo));
+    assert_clean(
+        "ippopay operation builder",
+        &format!("{:?}", ippo.fetch_order()),
+    );
     let builder = razorpay::Client::builder(common::RAZORPAY_KEY_ID, common::RAZORPAY_KEY_SECRET);
     assert_clean("ClientBuilder", &format!("{builder:?}"));
     assert!(
@@ -70,9 +77,11 @@ fn clear_text_base_urls_are_refused_unless_allowed() {
         .build()
         .unwrap_err();
     assert!(
-        matches!(&err, Error::InvalidRequest { field, .. } if field == "base_url"),
+        matches!(&err, Error::Config { field, .. } if field == "base_url"),
         "{err:?}"
     );
+    // A configuration mistake is not a bad request, nor worth retrying.
+    assert!(!err.is_bad_request() && !err.is_retryable(), "{err:?}");
     assert!(
         razorpay::Client::builder("key", "secret")
             .base_url("http://127.0.0.1:1")
@@ -105,7 +114,7 @@ fn a_base_url_with_credentials_is_refused_without_showing_them() {
         assert!(!debug.contains(URL_PASSWORD), "{debug}");
         let err = builder.build().unwrap_err();
         assert!(
-            matches!(&err, Error::InvalidRequest { field, .. } if field == "base_url"),
+            matches!(&err, Error::Config { field, .. } if field == "base_url"),
             "{url}: {err:?}"
         );
         let shown = format!("{err:?} {err}");
@@ -125,7 +134,7 @@ fn a_base_url_with_a_query_or_fragment_is_refused() {
             .build()
             .unwrap_err();
         assert!(
-            matches!(&err, Error::InvalidRequest { field, .. } if field == "base_url"),
+            matches!(&err, Error::Config { field, .. } if field == "base_url"),
             "{url}: {err:?}"
         );
     }
@@ -157,7 +166,7 @@ fn insecure_http_is_allowed_for_loopback_hosts_only() {
             .build()
             .unwrap_err();
         assert!(
-            matches!(&err, Error::InvalidRequest { field, .. } if field == "base_url"),
+            matches!(&err, Error::Config { field, .. } if field == "base_url"),
             "{url}: {err:?}"
         );
     }
@@ -168,13 +177,13 @@ fn a_key_id_that_makes_basic_auth_ambiguous_is_refused() {
     for key_id in ["rzp_test:1", " rzp_test_1", "rzp_test_1\n", "rzp_test_1 "] {
         let err = razorpay::Client::new(key_id, "secret").unwrap_err();
         assert!(
-            matches!(&err, Error::InvalidRequest { field, value, .. } if field == "key_id" && value == key_id),
+            matches!(&err, Error::Config { field, value, .. } if field == "key_id" && value == key_id),
             "{key_id:?}: {err:?}"
         );
     }
     let err = ippopay::Client::new("pk:1", "sk").unwrap_err();
     assert!(
-        matches!(&err, Error::InvalidRequest { field, .. } if field == "public_key"),
+        matches!(&err, Error::Config { field, .. } if field == "public_key"),
         "{err:?}"
     );
 }
@@ -183,12 +192,12 @@ fn a_key_id_that_makes_basic_auth_ambiguous_is_refused() {
 fn ippopay_names_its_own_credentials() {
     let err = ippopay::Client::new("", "sk").unwrap_err();
     assert!(
-        matches!(&err, Error::InvalidRequest { field, .. } if field == "public_key"),
+        matches!(&err, Error::Config { field, .. } if field == "public_key"),
         "{err:?}"
     );
     let err = ippopay::Client::new("pk", "").unwrap_err();
     assert!(
-        matches!(&err, Error::InvalidRequest { field, .. } if field == "secret_key"),
+        matches!(&err, Error::Config { field, .. } if field == "secret_key"),
         "{err:?}"
     );
     let debug = format!(

@@ -10,6 +10,7 @@ const FILE: &str = "openapi/shop.yaml";
 const SHOP: Api = Api {
     name: "shop",
     spec: "openapi/shop.yaml",
+    gateway: "Shop",
     replacements: &[],
 };
 

@@ -8,6 +8,7 @@ const FIXTURE: &str = include_str!("fixtures/shop.yaml");
 const SHOP: Api = Api {
     name: "shop",
     spec: "openapi/shop.yaml",
+    gateway: "Shop",
     replacements: &[],
 };
 

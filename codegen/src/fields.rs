@@ -1,0 +1,45 @@
+//! Reading the fields of generated structs from their syntax tree.
+
+/// The JSON name of a generated struct field: its `#[serde(rename = "...")]`, else its
+/// identifier (without `r#`). Read from the attribute's syntax, not its printed text.
+pub fn json_name(field: &syn::Field) -> Result<String, String> {
+    let mut renamed = None;
+    for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                let name: syn::LitStr = meta.value()?.parse()?;
+                renamed = Some(name.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                // Another `key = value` (`default = "..."`, `skip_serializing_if = "..."`).
+                let _: syn::Expr = meta.value()?.parse()?;
+            }
+            Ok(())
+        })
+        .map_err(|e| format!("a `#[serde]` attribute that does not parse: {e}"))?;
+    }
+    if let Some(name) = renamed {
+        return Ok(name);
+    }
+    let ident = field.ident.as_ref().ok_or("a field without a name")?;
+    Ok(ident.to_string().trim_start_matches("r#").to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renamed_plain_and_raw_fields() {
+        let item: syn::ItemStruct = syn::parse_quote! {
+            struct S {
+                #[serde(default, skip_serializing_if = "Option::is_none", rename = "expand[]")]
+                expand: Option<Vec<String>>,
+                #[serde(default)]
+                amount: i64,
+                r#type: String,
+            }
+        };
+        let names: Vec<_> = item.fields.iter().map(|f| json_name(f).unwrap()).collect();
+        assert_eq!(names, ["expand[]", "amount", "type"]);
+    }
+}

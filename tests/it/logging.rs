@@ -20,7 +20,7 @@ const FORBIDDEN: [&str; 2] = [
 
 /// Everything one test's thread logged.
 #[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
+pub(crate) struct Captured(Arc<Mutex<Vec<u8>>>);
 
 thread_local! {
     static CAPTURE: RefCell<Option<Captured>> = const { RefCell::new(None) };
@@ -43,8 +43,15 @@ impl Write for ThisThread {
     }
 }
 
+impl Captured {
+    /// What was logged so far, as text.
+    pub(crate) fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
 /// Everything logged on this thread from now on.
-fn capture_this_thread() -> Captured {
+pub(crate) fn capture_this_thread() -> Captured {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
         let subscriber = tracing_subscriber::fmt()

@@ -15,6 +15,8 @@ mod pagination;
 mod path_parameters;
 mod razorpay_wire;
 mod request_validation;
+mod response_limit;
+mod retry_rule;
 mod secrets;
 mod seed_examples;
 mod signature;

@@ -21,7 +21,7 @@ mod limits;
 mod shapes;
 mod walk;
 
-pub use bundle::{LoadError, bundle, fragment_dir, load};
+pub use bundle::{LoadError, bundle, fragment_dir, load, load_from};
 pub use document::{
     Document, check_version, is_openapi_30, pointer, resolve, resolve_with_pointer,
 };

@@ -23,7 +23,7 @@ pub enum Section {
 
 impl Section {
     /// The section's key in the document.
-    pub fn key(self) -> &'static str {
+    pub const fn key(self) -> &'static str {
         match self {
             Section::Paths => "paths",
             Section::Webhooks => "x-webhooks",

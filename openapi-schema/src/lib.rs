@@ -27,25 +27,9 @@ use jsonschema::{Draft, Validator};
 use serde_json::{Map, Value, json};
 
 /// A schema could not be converted or compiled: a broken `$ref`, a schema JSON Schema cannot
-/// express, or a construct this conversion does not support.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{at}: {message}")]
-pub struct SpecError {
-    /// Where in the document (dotted path, e.g. `paths./orders.post.requestBody`).
-    pub at: String,
-    /// What is wrong there.
-    pub message: String,
-}
-
-impl SpecError {
-    /// A problem `message` at `at`.
-    pub fn new(at: &str, message: impl Into<String>) -> Self {
-        SpecError {
-            at: at.to_owned(),
-            message: message.into(),
-        }
-    }
-}
+/// express, or a construct this conversion does not support. (paygate-spec's error: the
+/// document is read through paygate-spec.)
+pub use paygate_spec::SpecError;
 
 /// Which side of the exchange a schema checks; decides `readOnly`/`writeOnly`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,7 +127,7 @@ pub fn convert(
                 format!("`$ref: {reference}` does not point into #/components/schemas"),
             ));
         };
-        if doc.pointer(&reference[1..]).is_none() {
+        if paygate_spec::pointer(doc, reference).is_none() {
             return Err(SpecError::new(
                 at,
                 format!("`$ref: {reference}` points to nothing"),
@@ -239,19 +223,14 @@ pub fn convert(
 }
 
 /// Whether a property is left out of `required` for this direction (`readOnly` in requests,
-/// `writeOnly` in responses), looking through one `$ref`.
+/// `writeOnly` in responses), looking through `$ref`s.
 fn skipped_in(doc: &Value, property: &Value, direction: Direction) -> bool {
     let flag = match direction {
         Direction::Request => "readOnly",
         Direction::Response => "writeOnly",
     };
-    let target = match property.get("$ref").and_then(Value::as_str) {
-        Some(reference) => reference
-            .strip_prefix('#')
-            .and_then(|pointer| doc.pointer(pointer)),
-        None => Some(property),
-    };
-    target.and_then(|t| t.get(flag)) == Some(&Value::Bool(true))
+    paygate_spec::resolve(doc, property, "")
+        .is_ok_and(|target| target.get(flag) == Some(&Value::Bool(true)))
 }
 
 #[cfg(test)]

@@ -264,7 +264,9 @@ async fn set_webhook(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn deliveries(State(shared): State<Arc<Shared>>) -> Json<Vec<crate::webhooks::Delivery>> {
+async fn deliveries(
+    State(shared): State<Arc<Shared>>,
+) -> Json<Vec<crate::webhooks::WebhookDelivery>> {
     Json(shared.webhooks.deliveries())
 }
 

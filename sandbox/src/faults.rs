@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 /// Which gateway a fault applies to; `None` in [`Fault::gateway`] means both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Gateway {
+pub enum Provider {
     /// Requests under `/razorpay/v1`.
     Razorpay,
     /// Requests under `/ippopay/v1`.
@@ -50,7 +50,7 @@ pub struct Fault {
     /// How many requests it affects.
     pub count: u32,
     /// Only requests to this gateway; `None`: requests to either.
-    pub gateway: Option<Gateway>,
+    pub gateway: Option<Provider>,
 }
 
 impl Fault {
@@ -64,7 +64,7 @@ impl Fault {
     }
 
     /// Restricts the fault to one gateway.
-    pub fn for_gateway(mut self, gateway: Gateway) -> Self {
+    pub fn for_gateway(mut self, gateway: Provider) -> Self {
         self.gateway = Some(gateway);
         self
     }
@@ -88,7 +88,7 @@ impl FaultQueue {
     }
 
     /// The fault for one request to `gateway`, if any is pending; uses up one of its count.
-    pub(crate) fn take(&mut self, gateway: Gateway) -> Option<FaultKind> {
+    pub(crate) fn take(&mut self, gateway: Provider) -> Option<FaultKind> {
         let index = self
             .pending
             .iter()
@@ -114,7 +114,7 @@ pub(crate) struct FaultRequest {
     count: u32,
     retry_after_secs: Option<u64>,
     delay_ms: Option<u64>,
-    gateway: Option<Gateway>,
+    gateway: Option<Provider>,
 }
 
 impl FaultRequest {

@@ -19,7 +19,7 @@ use http::{StatusCode, header};
 
 use crate::control::ControlError;
 use crate::errors::{IppopayError, RazorpayError};
-use crate::spec::{Route, SpecValidator, Violation};
+use crate::spec::{Document, Route, SpecValidator, Violation};
 use crate::state::{Shared, SpecViolation};
 
 const RAZORPAY_SPEC: &str = paygate::razorpay::SPEC;
@@ -36,28 +36,6 @@ struct Specs {
     webhooks: SpecValidator,
 }
 
-/// `openapi/razorpay.yaml` with its `x-webhooks` as its only paths (`POST /payment.captured`,
-/// ...), each with the event name as `operationId`.
-fn webhooks_document() -> Result<String, String> {
-    let yaml: serde_yaml_ng::Value =
-        serde_yaml_ng::from_str(RAZORPAY_SPEC).map_err(|e| e.to_string())?;
-    let mut doc = serde_json::to_value(yaml).map_err(|e| e.to_string())?;
-    let object = doc.as_object_mut().ok_or("not an object")?;
-    let hooks = object
-        .remove("x-webhooks")
-        .and_then(|h| h.as_object().cloned())
-        .ok_or("no x-webhooks")?;
-    let mut paths = serde_json::Map::new();
-    for (name, mut item) in hooks {
-        if let Some(post) = item.get_mut("post").and_then(|p| p.as_object_mut()) {
-            post.insert("operationId".into(), name.clone().into());
-        }
-        paths.insert(format!("/{name}"), item);
-    }
-    object.insert("paths".into(), paths.into());
-    serde_json::to_string(&doc).map_err(|e| e.to_string())
-}
-
 static SPECS: OnceLock<Result<Specs, String>> = OnceLock::new();
 
 /// Compiles the documents (once); an error names the document and what is wrong with it.
@@ -68,17 +46,19 @@ pub(crate) fn load_specs() -> Result<(), String> {
 fn specs() -> Result<&'static Specs, String> {
     SPECS
         .get_or_init(|| {
-            let compile = |name: &str, text: &str| {
-                SpecValidator::from_yaml(text).map_err(|e| format!("{name}: {e}"))
+            let read = |name: &str, text: &str| {
+                Document::from_yaml(name, text).map_err(|e| format!("{name}: {e}"))
             };
+            let compile = |doc: &Document| {
+                SpecValidator::from_document(doc).map_err(|e| format!("{}: {e}", doc.file()))
+            };
+            let razorpay = read("openapi/razorpay.yaml", RAZORPAY_SPEC)?;
             Ok(Specs {
-                razorpay: compile("openapi/razorpay.yaml", RAZORPAY_SPEC)?,
-                ippopay: compile("openapi/ippopay.yaml", IPPOPAY_SPEC)?,
-                control: compile("sandbox/openapi/control.yaml", CONTROL_SPEC)?,
-                webhooks: compile(
-                    "openapi/razorpay.yaml x-webhooks",
-                    &webhooks_document().map_err(|e| format!("x-webhooks: {e}"))?,
-                )?,
+                razorpay: compile(&razorpay)?,
+                ippopay: compile(&read("openapi/ippopay.yaml", IPPOPAY_SPEC)?)?,
+                control: compile(&read("sandbox/openapi/control.yaml", CONTROL_SPEC)?)?,
+                webhooks: SpecValidator::webhooks(&razorpay)
+                    .map_err(|e| format!("openapi/razorpay.yaml x-webhooks: {e}"))?,
             })
         })
         .as_ref()

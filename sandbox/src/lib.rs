@@ -133,6 +133,7 @@ mod razorpay;
 mod server;
 pub mod spec;
 mod state;
+mod support;
 mod webhooks;
 
 use std::io;
@@ -145,14 +146,14 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use control::{ControlError, FailedPayment};
-pub use faults::{Fault, FaultKind, Gateway};
+pub use faults::{Fault, FaultKind, Provider};
 pub use ippopay::IppopayPayment;
 pub use razorpay::checkout::{Card, CheckoutResult, PayWith};
 pub use razorpay::settlements::{
     FEE_BASIS_POINTS, GST_PERCENT, NORMAL_REFUND_SECS, SETTLEMENT_DELAY_SECS, fees,
 };
 pub use state::SpecViolation;
-pub use webhooks::Delivery;
+pub use webhooks::WebhookDelivery;
 
 use state::{Config, Shared};
 
@@ -399,7 +400,7 @@ impl Sandbox {
     }
 
     /// Every webhook delivery so far, oldest first.
-    pub async fn webhook_deliveries(&self) -> Vec<Delivery> {
+    pub async fn webhook_deliveries(&self) -> Vec<WebhookDelivery> {
         self.shared.webhooks.deliveries()
     }
 

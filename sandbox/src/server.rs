@@ -19,7 +19,7 @@ use tokio::task::JoinSet;
 use tower::ServiceExt as _;
 
 use crate::errors::{IppopayError, RazorpayError};
-use crate::faults::{BAD_GATEWAY_HTML, FaultKind, Gateway};
+use crate::faults::{BAD_GATEWAY_HTML, FaultKind, Provider};
 use crate::gate::{self, Api};
 use crate::state::Shared;
 use crate::{control, ippopay, razorpay};
@@ -70,8 +70,8 @@ async fn ippopay_unknown() -> IppopayError {
 /// A URL outside every router; under a gateway's prefix (its bare root), that gateway's answer.
 async fn unknown(uri: http::Uri) -> Response {
     match gateway_of(uri.path()) {
-        Some(Gateway::Razorpay) => return RazorpayError::unknown_url().into_response(),
-        Some(Gateway::Ippopay) => return ippopay_unknown().await.into_response(),
+        Some(Provider::Razorpay) => return RazorpayError::unknown_url().into_response(),
+        Some(Provider::Ippopay) => return ippopay_unknown().await.into_response(),
         None => {}
     }
     (
@@ -82,27 +82,27 @@ async fn unknown(uri: http::Uri) -> Response {
 }
 
 /// Which gateway a path belongs to.
-fn gateway_of(path: &str) -> Option<Gateway> {
+fn gateway_of(path: &str) -> Option<Provider> {
     let under = |prefix: &str| {
         path.strip_prefix(prefix)
             .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
     };
     if under(RAZORPAY_PREFIX) {
-        Some(Gateway::Razorpay)
+        Some(Provider::Razorpay)
     } else if under(IPPOPAY_PREFIX) {
-        Some(Gateway::Ippopay)
+        Some(Provider::Ippopay)
     } else {
         None
     }
 }
 
 /// The answer of an injected fault (all but `Slow`, `DropConnection` and `LoseResponse`).
-fn fault_response(kind: &FaultKind, gateway: Gateway) -> Response {
+fn fault_response(kind: &FaultKind, gateway: Provider) -> Response {
     match kind {
         FaultKind::RateLimited { retry_after_secs } => {
             let mut response = match gateway {
-                Gateway::Razorpay => RazorpayError::too_many_requests().into_response(),
-                Gateway::Ippopay => {
+                Provider::Razorpay => RazorpayError::too_many_requests().into_response(),
+                Provider::Ippopay => {
                     IppopayError::new(StatusCode::TOO_MANY_REQUESTS, "Too many requests")
                         .into_response()
                 }
@@ -113,8 +113,8 @@ fn fault_response(kind: &FaultKind, gateway: Gateway) -> Response {
             response
         }
         FaultKind::ServerError => match gateway {
-            Gateway::Razorpay => RazorpayError::server_error().into_response(),
-            Gateway::Ippopay => {
+            Provider::Razorpay => RazorpayError::server_error().into_response(),
+            Provider::Ippopay => {
                 IppopayError::new(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong")
                     .into_response()
             }

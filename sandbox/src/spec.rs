@@ -16,6 +16,8 @@ mod path;
 /// cannot express, or a construct this validator does not support.
 pub use paygate_openapi_schema::SpecError;
 use paygate_openapi_schema::{Compiler, Direction};
+pub use paygate_spec::Document;
+use paygate_spec::{ParameterIn, Section};
 
 use std::collections::HashMap;
 use std::fmt;
@@ -179,80 +181,73 @@ struct Response {
     media: MediaTypes,
 }
 
-const METHODS: [(&str, Method); 8] = [
-    ("get", Method::GET),
-    ("put", Method::PUT),
-    ("post", Method::POST),
-    ("delete", Method::DELETE),
-    ("options", Method::OPTIONS),
-    ("head", Method::HEAD),
-    ("patch", Method::PATCH),
-    ("trace", Method::TRACE),
-];
-
 impl SpecValidator {
     /// Reads an OpenAPI 3.0.x document (YAML or JSON) and compiles every validator it needs.
     pub fn from_yaml(text: &str) -> Result<SpecValidator, SpecError> {
-        let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(text)
-            .map_err(|e| SpecError::new("(document)", format!("not YAML: {e}")))?;
-        let doc = serde_json::to_value(&yaml)
-            .map_err(|e| SpecError::new("(document)", format!("not representable as JSON: {e}")))?;
-        match doc.get("openapi").and_then(Value::as_str) {
-            Some(v) if v.starts_with("3.0.") => {}
-            other => {
-                return Err(SpecError::new(
-                    "openapi",
-                    format!("expected an OpenAPI 3.0.x document, found {other:?}"),
-                ));
-            }
+        SpecValidator::from_document(&Document::from_yaml("(document)", text)?)
+    }
+
+    /// Compiles every validator the operations under `paths` of `doc` need.
+    pub fn from_document(doc: &Document) -> Result<SpecValidator, SpecError> {
+        SpecValidator::compile(doc, Section::Paths)
+    }
+
+    /// Compiles the webhooks of `doc` (`x-webhooks`) as operations: one path per event
+    /// (`POST /payment.captured`), the event name as `operationId`, so a webhook's headers and
+    /// body are checked as the request it is.
+    pub fn webhooks(doc: &Document) -> Result<SpecValidator, SpecError> {
+        SpecValidator::compile(doc, Section::Webhooks)
+    }
+
+    fn compile(document: &Document, section: Section) -> Result<SpecValidator, SpecError> {
+        let doc = document.json();
+        let base_path = base_path(doc)?;
+        let mut compiler = Compiler::new(doc)?;
+        if section == Section::Paths && !doc.get("paths").is_some_and(Value::is_object) {
+            return Err(SpecError::new("paths", "missing"));
         }
-        let base_path = base_path(&doc)?;
-        let mut compiler = Compiler::new(&doc)?;
-        let paths = doc
-            .get("paths")
-            .and_then(Value::as_object)
-            .ok_or_else(|| SpecError::new("paths", "missing"))?;
 
         let mut operations = Vec::new();
         let mut by_id = HashMap::new();
-        for (template_text, item) in paths {
-            let at = format!("paths.{template_text}");
-            let item = resolve(&doc, item, &at)?;
-            let template = PathTemplate::parse(template_text)?;
-            for (key, method) in &METHODS {
-                let Some(op) = item.get(*key) else { continue };
-                let at = format!("{at}.{key}");
-                let operation_id = op
-                    .get("operationId")
-                    .and_then(Value::as_str)
-                    .ok_or_else(|| SpecError::new(&at, "no operationId"))?;
-                let params = parameters(&doc, &mut compiler, item, op, &template, &at)?;
-                let body = match op.get("requestBody") {
-                    None => None,
-                    Some(body) => Some(request_body(&doc, &mut compiler, body, &at)?),
-                };
-                let responses = responses(&doc, &mut compiler, op, &at)?;
-                if by_id
-                    .insert(operation_id.to_owned(), operations.len())
-                    .is_some()
-                {
-                    return Err(SpecError::new(
-                        &at,
-                        format!("operationId {operation_id} is used twice"),
-                    ));
-                }
-                operations.push(Operation {
-                    info: OperationInfo {
-                        operation_id: operation_id.to_owned(),
-                        method: method.clone(),
-                        path_template: template_text.clone(),
-                    },
-                    template: template.clone(),
-                    params,
-                    body,
-                    responses,
-                });
+        for op in paygate_spec::operations_in(doc, section.key()) {
+            let at = op.at.as_str();
+            let (template_text, operation_id) = match section {
+                Section::Paths => (
+                    op.path.to_owned(),
+                    op.operation_id()
+                        .ok_or_else(|| SpecError::new(at, "no operationId"))?,
+                ),
+                Section::Webhooks => (format!("/{}", op.path), op.path),
+            };
+            let template = PathTemplate::parse(&template_text)?;
+            let method = Method::from_bytes(op.method.to_ascii_uppercase().as_bytes())
+                .map_err(|e| SpecError::new(at, format!("not a method: {e}")))?;
+            let params = parameters(doc, &mut compiler, &op, &template)?;
+            let body = match op.request_body(doc)? {
+                None => None,
+                Some(body) => Some(request_body(&mut compiler, &body)?),
+            };
+            let responses = responses(doc, &mut compiler, &op)?;
+            if by_id
+                .insert(operation_id.to_owned(), operations.len())
+                .is_some()
+            {
+                return Err(SpecError::new(
+                    at,
+                    format!("operationId {operation_id} is used twice"),
+                ));
             }
+            operations.push(Operation {
+                info: OperationInfo {
+                    operation_id: operation_id.to_owned(),
+                    method,
+                    path_template: template_text,
+                },
+                template,
+                params,
+                body,
+                responses,
+            });
         }
         // Most specific template first; document order among equals.
         operations.sort_by_cached_key(|op| op.template.specificity());
@@ -263,15 +258,13 @@ impl SpecValidator {
             .collect();
         // Every component schema, used or not, compiles now rather than at first use.
         let mut components = HashMap::new();
-        if let Some(Value::Object(schemas)) = doc.pointer("/components/schemas") {
-            for name in schemas.keys() {
-                let escaped = name.replace('~', "~0").replace('/', "~1");
-                let reference =
-                    serde_json::json!({ "$ref": format!("#/components/schemas/{escaped}") });
-                let at = format!("components.schemas.{name}");
-                let validator = compiler.compile(&reference, Direction::Response, &at)?;
-                components.insert(name.clone(), validator);
-            }
+        for (name, _) in paygate_spec::entries(doc.pointer("/components/schemas")) {
+            let escaped = name.replace('~', "~0").replace('/', "~1");
+            let reference =
+                serde_json::json!({ "$ref": format!("#/components/schemas/{escaped}") });
+            let at = format!("components.schemas.{name}");
+            let validator = compiler.compile(&reference, Direction::Response, &at)?;
+            components.insert(name.to_owned(), validator);
         }
         Ok(SpecValidator {
             base_path,
@@ -691,29 +684,6 @@ fn is_json(media: &str) -> bool {
     media == "application/json" || media.ends_with("+json")
 }
 
-/// Follows a local `$ref` (to any depth) to the object it names.
-fn resolve<'a>(doc: &'a Value, value: &'a Value, at: &str) -> Result<&'a Value, SpecError> {
-    let mut current = value;
-    for _ in 0..32 {
-        let Some(reference) = current.get("$ref") else {
-            return Ok(current);
-        };
-        let pointer = reference
-            .as_str()
-            .and_then(|r| r.strip_prefix('#'))
-            .ok_or_else(|| {
-                SpecError::new(
-                    at,
-                    format!("only local references are supported: {reference}"),
-                )
-            })?;
-        current = doc
-            .pointer(pointer)
-            .ok_or_else(|| SpecError::new(at, format!("`$ref: #{pointer}` points to nothing")))?;
-    }
-    Err(SpecError::new(at, "`$ref` loop"))
-}
-
 /// The path of `servers[0].url`, with `{variables}` replaced by their defaults.
 fn base_path(doc: &Value) -> Result<String, SpecError> {
     let Some(server) = doc.pointer("/servers/0") else {
@@ -745,38 +715,18 @@ fn base_path(doc: &Value) -> Result<String, SpecError> {
 fn parameters(
     doc: &Value,
     compiler: &mut Compiler<'_>,
-    item: &Value,
-    op: &Value,
+    op: &paygate_spec::Operation<'_>,
     template: &PathTemplate,
-    at: &str,
 ) -> Result<Vec<Param>, SpecError> {
-    let mut declared: Vec<(&Value, String)> = Vec::new();
-    for (holder, holder_at) in [(item, at.rsplit_once('.').map_or(at, |p| p.0)), (op, at)] {
-        let Some(list) = holder.get("parameters") else {
-            continue;
-        };
-        let list = list
-            .as_array()
-            .ok_or_else(|| SpecError::new(holder_at, "`parameters` must be a list"))?;
-        for (i, param) in list.iter().enumerate() {
-            let here = format!("{holder_at}.parameters[{i}]");
-            let param = resolve(doc, param, &here)?;
-            let key = |p: &Value| (p.get("name").cloned(), p.get("in").cloned());
-            declared.retain(|(other, _)| key(other) != key(param));
-            declared.push((param, here));
-        }
-    }
-
+    let at = op.at.as_str();
     let mut params = Vec::new();
-    for (param, here) in declared {
-        let name = param
-            .get("name")
-            .and_then(Value::as_str)
-            .ok_or_else(|| SpecError::new(&here, "no name"))?;
-        let location = match param.get("in").and_then(Value::as_str) {
-            Some("path") => ParamIn::Path,
-            Some("query") => ParamIn::Query,
-            Some("header") => {
+    for param in op.parameters(doc)? {
+        let here = param.at.as_str();
+        let name = param.name;
+        let location = match param.location {
+            ParameterIn::Path => ParamIn::Path,
+            ParameterIn::Query => ParamIn::Query,
+            ParameterIn::Header => {
                 // OpenAPI: these three are described elsewhere and such parameters are ignored.
                 if ["accept", "content-type", "authorization"]
                     .contains(&name.to_ascii_lowercase().as_str())
@@ -785,29 +735,27 @@ fn parameters(
                 }
                 ParamIn::Header
             }
-            other => {
+            ParameterIn::Cookie => {
                 return Err(SpecError::new(
-                    &here,
-                    format!("parameters in {other:?} are not supported"),
+                    here,
+                    "parameters in Some(\"cookie\") are not supported",
                 ));
             }
         };
         if location == ParamIn::Header && http::HeaderName::from_bytes(name.as_bytes()).is_err() {
-            return Err(SpecError::new(&here, "not a valid header name"));
+            return Err(SpecError::new(here, "not a valid header name"));
         }
-        let required = location == ParamIn::Path
-            || param.get("required").and_then(Value::as_bool) == Some(true);
-        let schema = param.get("schema").ok_or_else(|| {
-            SpecError::new(&here, "only parameters with a `schema` are supported")
-        })?;
-        let style = param.get("style").and_then(Value::as_str);
-        let explode = param.get("explode").and_then(Value::as_bool);
+        let required = location == ParamIn::Path || param.required;
+        let schema = param
+            .schema
+            .ok_or_else(|| SpecError::new(here, "only parameters with a `schema` are supported"))?;
+        let (style, explode) = (param.style, param.explode);
         let shape = match json_type(doc, schema) {
             Some("array") => {
-                let items = resolve(doc, schema, &here)?
+                let items = paygate_spec::resolve(doc, schema, here)?
                     .get("items")
-                    .ok_or_else(|| SpecError::new(&here, "an array schema needs `items`"))?;
-                let item = scalar(doc, items, &here)?;
+                    .ok_or_else(|| SpecError::new(here, "an array schema needs `items`"))?;
+                let item = scalar(doc, items, here)?;
                 let separator = match (location, style) {
                     (ParamIn::Query, None | Some("form")) if explode != Some(false) => None,
                     (ParamIn::Query, None | Some("form")) => Some(','),
@@ -816,7 +764,7 @@ fn parameters(
                     (ParamIn::Path | ParamIn::Header, None | Some("simple")) => Some(','),
                     (_, style) => {
                         return Err(SpecError::new(
-                            &here,
+                            here,
                             format!("style {style:?} is not supported here"),
                         ));
                     }
@@ -831,12 +779,12 @@ fn parameters(
                     };
                     if style != default {
                         return Err(SpecError::new(
-                            &here,
+                            here,
                             format!("style {style:?} is not supported here"),
                         ));
                     }
                 }
-                Shape::Scalar(scalar(doc, schema, &here)?)
+                Shape::Scalar(scalar(doc, schema, here)?)
             }
         };
         let validator = compiler.compile(schema, Direction::Request, &format!("{here}.schema"))?;
@@ -875,7 +823,7 @@ fn parameters(
 /// The `type` of a schema, looking through `$ref`s and through `allOf`/`anyOf`/`oneOf`
 /// whose branches agree (an open enum is `anyOf` of two string schemas).
 fn json_type<'a>(doc: &'a Value, schema: &'a Value) -> Option<&'a str> {
-    let schema = resolve(doc, schema, "").ok()?;
+    let schema = paygate_spec::resolve(doc, schema, "").ok()?;
     if let Some(ty) = schema.get("type").and_then(Value::as_str) {
         return Some(ty);
     }
@@ -905,22 +853,14 @@ fn scalar(doc: &Value, schema: &Value, at: &str) -> Result<Scalar, SpecError> {
 
 fn media_types(
     compiler: &mut Compiler<'_>,
-    content: Option<&Value>,
+    content: &[paygate_spec::MediaType<'_>],
     direction: Direction,
-    at: &str,
 ) -> Result<MediaTypes, SpecError> {
     let mut media = Vec::new();
-    let Some(content) = content else {
-        return Ok(media);
-    };
-    let content = content
-        .as_object()
-        .ok_or_else(|| SpecError::new(at, "`content` must be an object"))?;
-    for (media_type, entry) in content {
-        let here = format!("{at}.content.{media_type}");
-        let essence = media_essence(media_type);
-        let validator = match (is_json(&essence), entry.get("schema")) {
-            (true, Some(schema)) => Some(compiler.compile(schema, direction, &here)?),
+    for entry in content {
+        let essence = media_essence(entry.media_type);
+        let validator = match (is_json(&essence), entry.schema) {
+            (true, Some(schema)) => Some(compiler.compile(schema, direction, &entry.at)?),
             (true, None) | (false, _) => None,
         };
         media.push((essence, validator));
@@ -931,19 +871,15 @@ fn media_types(
 }
 
 fn request_body(
-    doc: &Value,
     compiler: &mut Compiler<'_>,
-    body: &Value,
-    at: &str,
+    body: &paygate_spec::RequestBody<'_>,
 ) -> Result<RequestBody, SpecError> {
-    let at = format!("{at}.requestBody");
-    let body = resolve(doc, body, &at)?;
-    let media = media_types(compiler, body.get("content"), Direction::Request, &at)?;
+    let media = media_types(compiler, &body.content, Direction::Request)?;
     if media.is_empty() {
-        return Err(SpecError::new(&at, "a request body needs `content`"));
+        return Err(SpecError::new(&body.at, "a request body needs `content`"));
     }
     Ok(RequestBody {
-        required: body.get("required").and_then(Value::as_bool) == Some(true),
+        required: body.required,
         media,
     })
 }
@@ -951,27 +887,17 @@ fn request_body(
 fn responses(
     doc: &Value,
     compiler: &mut Compiler<'_>,
-    op: &Value,
-    at: &str,
+    op: &paygate_spec::Operation<'_>,
 ) -> Result<Vec<(StatusKey, Response)>, SpecError> {
-    let at = format!("{at}.responses");
-    let responses = op
-        .get("responses")
-        .and_then(Value::as_object)
-        .ok_or_else(|| SpecError::new(&at, "missing"))?;
     let mut out = Vec::new();
-    for (status, response) in responses {
-        let here = format!("{at}.{status}");
-        let key = status_key(status).ok_or_else(|| {
-            SpecError::new(&here, "not a status code, a range such as 4XX, or default")
+    for response in op.responses(doc)? {
+        let key = status_key(response.status).ok_or_else(|| {
+            SpecError::new(
+                &response.at,
+                "not a status code, a range such as 4XX, or default",
+            )
         })?;
-        let response = resolve(doc, response, &here)?;
-        let media = media_types(
-            compiler,
-            response.get("content"),
-            Direction::Response,
-            &here,
-        )?;
+        let media = media_types(compiler, &response.content, Direction::Response)?;
         out.push((key, Response { media }));
     }
     Ok(out)

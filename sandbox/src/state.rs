@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use crate::clock::Clock;
 use crate::faults::FaultQueue;
+use crate::support::lock;
 use crate::webhooks::Outbox;
 use crate::{ippopay, razorpay};
 
@@ -65,14 +66,6 @@ pub(crate) struct Shared {
     /// `api/operationId` → requests routed to it.
     served: Mutex<BTreeMap<String, u64>>,
     pub(crate) webhooks: Outbox,
-}
-
-/// Locks a mutex; a panic while it was held cannot leave half-done state behind (every
-/// operation validates before it mutates), so a poisoned lock is still usable.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Shared {

@@ -4,21 +4,21 @@
 //! exponential backoff until a 2xx answer or the attempts run out.
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use hmac::{Hmac, Mac};
 use http::header::{self, HeaderMap, HeaderValue};
 use paygate::razorpay::types as rzp;
+use paygate::razorpay::webhook::{EVENT_ID_HEADER, SIGNATURE_HEADER};
 use serde::{Deserialize, Serialize};
-use sha2::Sha256;
 use tokio::sync::{Notify, mpsc};
 
 use crate::errors::built;
+use crate::support::lock;
 
 /// One event sent (or being sent) to the webhook URL.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Delivery {
+pub struct WebhookDelivery {
     /// Event name, e.g. `payment.captured`.
     pub event: String,
     /// The `x-razorpay-event-id` header: the same on every attempt.
@@ -65,25 +65,19 @@ fn headers(signature: &str, event_id: &str) -> HeaderMap {
         HeaderValue::from_static("application/json"),
     );
     let text = |value: &str| HeaderValue::from_str(value).expect("hex and base62 are header-safe");
-    headers.insert("X-Razorpay-Signature", text(signature));
-    headers.insert("x-razorpay-event-id", text(event_id));
+    headers.insert(SIGNATURE_HEADER, text(signature));
+    headers.insert(EVENT_ID_HEADER, text(event_id));
     headers
 }
 
 #[derive(Debug, Default)]
 struct Inner {
     target: Mutex<Option<Target>>,
-    deliveries: Mutex<Vec<Delivery>>,
+    deliveries: Mutex<Vec<WebhookDelivery>>,
     /// Bumped by `reset`, so jobs queued before it are dropped.
     generation: AtomicU64,
     pending: AtomicUsize,
     idle: Notify,
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// The queue of webhook deliveries and their record.
@@ -120,7 +114,7 @@ impl Outbox {
     }
 
     /// Every delivery so far, oldest first.
-    pub(crate) fn deliveries(&self) -> Vec<Delivery> {
+    pub(crate) fn deliveries(&self) -> Vec<WebhookDelivery> {
         lock(&self.inner.deliveries).clone()
     }
 
@@ -159,7 +153,7 @@ impl Outbox {
     ) {
         let index = {
             let mut deliveries = lock(&self.inner.deliveries);
-            deliveries.push(Delivery {
+            deliveries.push(WebhookDelivery {
                 event: name.to_owned(),
                 event_id: event_id.to_owned(),
                 url: target.url.clone(),
@@ -198,10 +192,7 @@ impl Outbox {
 
 /// Hex HMAC-SHA256 of the raw body with the webhook secret: the `X-Razorpay-Signature` header.
 pub(crate) fn sign(secret: &str, body: &[u8]) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes())
-        .expect("HMAC-SHA256 takes keys of any length");
-    mac.update(body);
-    hex::encode(mac.finalize().into_bytes())
+    crate::support::hmac_sha256_hex(secret, body)
 }
 
 async fn deliver_all(

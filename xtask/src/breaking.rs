@@ -17,9 +17,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::document::{
-    WEBHOOKS, elements, entries, open_enum_values, operations, operations_in, resolve,
-};
+use paygate_spec::{Section, elements, entries, open_enum_values, operations, pointer, webhooks};
+
+use crate::document::resolve;
+
+const WEBHOOKS: &str = Section::Webhooks.key();
 
 /// One breaking change: location in the current spec and what broke.
 pub type Break = (String, String);
@@ -61,18 +63,18 @@ pub fn compare(old: &Value, new: &Value) -> Vec<Break> {
         cmp.seen.clear();
         cmp.responses(op.op, new_op);
         cmp.request_body(op.op, new_op);
-        let new_item = &new["paths"][op.path];
-        let new_params = parameters(new, new_item.get("parameters"), new_op);
-        cmp.parameters(
-            &parameters(old, Some(&Value::from(op.path_parameters.to_vec())), op.op),
-            &new_params,
-        );
+        let new_params = operations(new)
+            .into_iter()
+            .find(|o| (o.path, o.method) == (op.path, op.method))
+            .map(|o| parameters(new, &o))
+            .unwrap_or_default();
+        cmp.parameters(&parameters(old, &op), &new_params);
         for found in &mut cmp.out[start..] {
             found.0 = op.at.clone();
         }
     }
     // A webhook's body is data the service sends: it breaks like a response.
-    for hook in operations_in(old, WEBHOOKS) {
+    for hook in webhooks(old) {
         let Some(new_hook) = new
             .get(WEBHOOKS)
             .and_then(|w| w.get(hook.path))
@@ -149,7 +151,7 @@ fn view<'a>(doc: &'a Value, mut schema: &'a Value) -> View<'a> {
         nullable |= schema.get("nullable") == Some(&Value::Bool(true));
         if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
             name = Some(reference);
-            match crate::document::pointer(doc, reference) {
+            match pointer(doc, reference) {
                 Some(target) => schema = target,
                 None => break,
             }
@@ -239,23 +241,14 @@ fn request_schema<'a>(doc: &'a Value, op: &'a Value) -> Option<&'a Value> {
 }
 
 /// An operation's parameters (path item's and its own), resolved, by (name, in).
-fn parameters<'a>(
-    doc: &'a Value,
-    item: Option<&'a Value>,
-    op: &'a Value,
-) -> BTreeMap<(String, String), Value> {
-    let mut found = BTreeMap::new();
-    for p in elements(item).chain(elements(op.get("parameters"))) {
-        let Some(p) = resolve(doc, p) else { continue };
-        let key = |k: &str| {
-            p.get(k)
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned()
-        };
-        found.insert((key("name"), key("in")), p.clone());
-    }
-    found
+fn parameters(doc: &Value, op: &paygate_spec::Operation<'_>) -> BTreeMap<(String, String), Value> {
+    op.parameters_lenient(doc)
+        .into_iter()
+        .map(|p| {
+            let key = (p.name.to_owned(), p.location.as_str().to_owned());
+            (key, p.value.clone())
+        })
+        .collect()
 }
 
 impl Compare<'_> {

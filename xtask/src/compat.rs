@@ -7,10 +7,9 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::document::{
-    Document, Problem, Role, child, each_schema, holders, open_enum_values, pointer,
-    schema_ref_name,
-};
+use paygate_spec::{Role, child, each_schema, holders, open_enum_values, pointer, schema_ref_name};
+
+use crate::document::{Document, Problem};
 
 /// Keywords that reject values a newer service may send; they belong on requests only.
 const LIMITS: [&str; 10] = [

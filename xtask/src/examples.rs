@@ -14,7 +14,9 @@ use jsonschema::Validator;
 use paygate_openapi_schema::{Compiler, Direction};
 use serde_json::Value;
 
-use crate::document::{Document, Problem, child, each_schema, entries, holders, resolve};
+use paygate_spec::{child, each_schema, entries, holders};
+
+use crate::document::{Document, Problem, resolve};
 use crate::structure;
 
 /// One example to validate: where it is, its schema and its value.

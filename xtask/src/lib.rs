@@ -149,7 +149,7 @@ pub fn spec_check_against(
             report.notes.extend(notes);
         }
 
-        let rendered = match publish::render(api, &text) {
+        let rendered = match publish::render_bundled(api, &doc.bundled, &text) {
             Ok(rendered) => rendered,
             Err(e) => {
                 report.problems.push(doc.problem("(document)", e));
@@ -189,7 +189,7 @@ pub fn publish_spec(root: &Path, apis: &[Api]) -> Report {
                 continue;
             }
         }
-        match publish::render(api, &text) {
+        match publish::render_bundled(api, &doc.bundled, &text) {
             Ok(rendered) => write_published(root, &rendered, &mut report),
             Err(e) => report.problems.push(doc.problem("(document)", e)),
         }
@@ -197,6 +197,7 @@ pub fn publish_spec(root: &Path, apis: &[Api]) -> Report {
     report
 }
 
+/// The spec of `api` bundled from its root file and fragments, and the root file's text.
 fn load(root: &Path, api: &Api, report: &mut Report) -> Option<(Document, String)> {
     let text = match std::fs::read_to_string(root.join(api.spec)) {
         Ok(text) => text,
@@ -209,7 +210,14 @@ fn load(root: &Path, api: &Api, report: &mut Report) -> Option<(Document, String
             return None;
         }
     };
-    match Document::parse(api.spec, &text) {
+    let bundled = match paygate_spec::load_from(root, Path::new(api.spec)) {
+        Ok(bundled) => bundled,
+        Err(e) => {
+            report.problems.push(e.into());
+            return None;
+        }
+    };
+    match Document::from_bundled(bundled) {
         Ok(doc) => Some((doc, text)),
         Err(problems) => {
             report.problems.extend(problems);
@@ -222,11 +230,9 @@ fn load(root: &Path, api: &Api, report: &mut Report) -> Option<(Document, String
 /// published yet (check 7 says so).
 fn baseline(root: &Path, path: &Path, doc: &Document, report: &mut Report) -> Option<Value> {
     let text = std::fs::read_to_string(root.join(path)).ok()?;
-    let parsed = serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&text)
-        .map_err(|e| e.to_string())
-        .and_then(|yaml| serde_json::to_value(yaml).map_err(|e| e.to_string()));
+    let parsed = paygate_spec::Document::from_yaml(&path.display().to_string(), &text);
     match parsed {
-        Ok(value) => Some(value),
+        Ok(published) => Some(published.json().clone()),
         Err(e) => {
             report.problems.push(doc.problem(
                 "published",

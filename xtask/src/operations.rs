@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::document::{Document, Problem, elements, entries, operations, resolve};
+use paygate_spec::{elements, entries, operations};
+
+use crate::document::{Document, Problem, resolve};
 
 /// The one error schema every 4xx/5xx response of a document uses.
 pub const ERROR_SCHEMA: &str = "ErrorResponse";

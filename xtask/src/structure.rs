@@ -5,7 +5,9 @@ use std::collections::{BTreeSet, VecDeque};
 
 use serde_json::Value;
 
-use crate::document::{Document, Problem, child, elements, entries, pointer};
+use paygate_spec::{child, elements, entries, pointer};
+
+use crate::document::{Document, Problem};
 
 pub fn check(doc: &Document) -> Vec<Problem> {
     let mut problems = broken_refs(doc);
@@ -82,7 +84,7 @@ fn unused_components(doc: &Document) -> Vec<Problem> {
     }
     // Security schemes are used by name, from the top level or from operations.
     let mut requirements: Vec<&Value> = elements(doc.json.get("security")).collect();
-    for op in crate::document::operations(&doc.json) {
+    for op in paygate_spec::operations(&doc.json) {
         requirements.extend(elements(op.op.get("security")));
     }
     for requirement in requirements {

@@ -5,10 +5,8 @@
 //! the card numbers and their error reasons, and Razorpay's UPI test ids `success@razorpay` /
 //! `failure@razorpay`.
 
-use hmac::{Hmac, Mac};
 use paygate::razorpay::types as rzp;
 use serde::{Deserialize, Serialize};
-use sha2::Sha256;
 
 use super::payments::mark_captured;
 use crate::control::{ControlError, FailedPayment};
@@ -260,10 +258,7 @@ fn outcome(with: &PayWith) -> Result<Result<bool, Decline>, ControlError> {
 
 /// Checkout's signature: hex HMAC-SHA256 of `order_id|payment_id` keyed with the key secret.
 pub(crate) fn checkout_signature(key_secret: &str, order_id: &str, payment_id: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key_secret.as_bytes())
-        .expect("HMAC-SHA256 takes keys of any length");
-    mac.update(format!("{order_id}|{payment_id}").as_bytes());
-    hex::encode(mac.finalize().into_bytes())
+    crate::support::hmac_sha256_hex(key_secret, format!("{order_id}|{payment_id}").as_bytes())
 }
 
 /// Pays what is due on `order_id`. A success authorizes the payment (and captures it when the

@@ -139,7 +139,8 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
 }
 
 /// Parses a JSON request body into a generated request type; a refusal names the field.
-/// An empty body reads as `{}` (so a missing required field is reported as such).
+/// An empty body reads as `{}` (so a missing required field is reported as such). The limits
+/// the spec puts on the body (notes, amounts, lengths) were enforced by the gate before.
 pub(crate) fn parse_body<T: DeserializeOwned>(body: &Bytes) -> Result<(T, Value), RazorpayError> {
     let (typed, value) = crate::body::parse(body).map_err(|e| match (e.field, e.missing) {
         (Some(field), true) => {
@@ -151,58 +152,7 @@ pub(crate) fn parse_body<T: DeserializeOwned>(body: &Bytes) -> Result<(T, Value)
         ),
         (None, _) => RazorpayError::bad_request(e.detail, None),
     })?;
-    check_notes(&value)?;
     Ok((typed, value))
-}
-
-/// `NotesInput`: at most 15 keys, each value a string of at most 256 characters. (paygate's
-/// `Notes` decodes leniently, as responses need; requests are held to the spec.)
-fn check_notes(body: &Value) -> Result<(), RazorpayError> {
-    let Some(notes) = body.get("notes") else {
-        return Ok(());
-    };
-    let Some(map) = notes.as_object() else {
-        return Err(RazorpayError::bad_request(
-            "The notes must be an object of strings",
-            Some("notes"),
-        ));
-    };
-    if map.len() > 15 {
-        return Err(RazorpayError::bad_request(
-            "The notes may not have more than 15 items.",
-            Some("notes"),
-        ));
-    }
-    for (key, value) in map {
-        let field = format!("notes.{key}");
-        match value.as_str() {
-            Some(text) if text.chars().count() <= 256 => {}
-            Some(_) => {
-                return Err(RazorpayError::bad_request(
-                    format!("The {field} may not be greater than 256 characters."),
-                    Some(&field),
-                ));
-            }
-            None => {
-                return Err(RazorpayError::bad_request(
-                    format!("The {field} must be a string."),
-                    Some(&field),
-                ));
-            }
-        }
-    }
-    Ok(())
-}
-
-/// An amount in paise below Razorpay's minimum of 100 (₹1).
-pub(crate) fn check_min_amount(amount: i64) -> Result<(), RazorpayError> {
-    if amount < 100 {
-        return Err(RazorpayError::bad_request(
-            "The amount must be at least INR 1.00",
-            Some("amount"),
-        ));
-    }
-    Ok(())
 }
 
 /// Query parameters of the list operations.
@@ -220,30 +170,16 @@ pub(crate) struct ListQuery {
 
 impl ListQuery {
     /// Parses `from`, `to`, `count`, `skip` and, with `orders`, `authorized`, `receipt` and
-    /// `expand[]`. Other parameters are ignored, as the spec allows.
+    /// `expand[]`. Other parameters are ignored, as the spec allows. Their ranges and lengths
+    /// (`count` 1 to 100, ...) are the spec's, enforced by the gate before.
     pub(crate) fn parse(query: Option<&str>, orders: bool) -> Result<Self, RazorpayError> {
         let mut q = Self::default();
         for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
             match key.as_ref() {
-                "from" => q.from = Some(non_negative("from", &value)?),
-                "to" => q.to = Some(non_negative("to", &value)?),
-                "skip" => q.skip = Some(non_negative("skip", &value)?),
-                "count" => {
-                    let count = integer("count", &value)?;
-                    if count < 1 {
-                        return Err(RazorpayError::bad_request(
-                            "The count must be at least 1.",
-                            Some("count"),
-                        ));
-                    }
-                    if count > 100 {
-                        return Err(RazorpayError::bad_request(
-                            "The count may not be greater than 100.",
-                            Some("count"),
-                        ));
-                    }
-                    q.count = Some(count);
-                }
+                "from" => q.from = Some(integer("from", &value)?),
+                "to" => q.to = Some(integer("to", &value)?),
+                "skip" => q.skip = Some(integer("skip", &value)?),
+                "count" => q.count = Some(integer("count", &value)?),
                 "authorized" if orders => {
                     q.authorized = Some(match value.as_ref() {
                         "1" => true,
@@ -256,15 +192,7 @@ impl ListQuery {
                         }
                     });
                 }
-                "receipt" if orders => {
-                    if value.chars().count() > 40 {
-                        return Err(RazorpayError::bad_request(
-                            "The receipt may not be greater than 40 characters.",
-                            Some("receipt"),
-                        ));
-                    }
-                    q.receipt = Some(value.into_owned());
-                }
+                "receipt" if orders => q.receipt = Some(value.into_owned()),
                 "expand[]" if orders => q.expand.push(value.into_owned()),
                 _ => {}
             }
@@ -295,17 +223,6 @@ fn integer(field: &str, value: &str) -> Result<i64, RazorpayError> {
     value.parse().map_err(|_| {
         RazorpayError::bad_request(format!("The {field} must be an integer."), Some(field))
     })
-}
-
-fn non_negative(field: &str, value: &str) -> Result<i64, RazorpayError> {
-    let n = integer(field, value)?;
-    if n < 0 {
-        return Err(RazorpayError::bad_request(
-            format!("The {field} must be at least 0."),
-            Some(field),
-        ));
-    }
-    Ok(n)
 }
 
 /// Wraps a page in Razorpay's collection envelope.

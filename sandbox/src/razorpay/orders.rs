@@ -8,7 +8,7 @@ use axum::extract::{Path, RawQuery, State};
 use bytes::Bytes;
 use paygate::razorpay::types as rzp;
 
-use super::{ListQuery, Store, check_min_amount, count, parse_body};
+use super::{ListQuery, Store, count, parse_body};
 use crate::errors::{RazorpayError, built};
 use crate::state::Shared;
 
@@ -17,7 +17,6 @@ type Reply<T> = Result<Json<T>, RazorpayError>;
 /// `POST /orders`.
 pub(crate) async fn create(State(shared): State<Arc<Shared>>, body: Bytes) -> Reply<rzp::Order> {
     let (request, _): (rzp::CreateOrderRequest, _) = parse_body(&body)?;
-    check_min_amount(request.amount)?;
     check_currency(&request.currency)?;
     let mut world = shared.world();
     let now = world.clock.now();

@@ -9,7 +9,7 @@ use axum::extract::{Path, RawQuery, State};
 use bytes::Bytes;
 use paygate::razorpay::types as rzp;
 
-use super::{ListQuery, Store, check_min_amount, count, fees, parse_body};
+use super::{ListQuery, Store, count, fees, parse_body};
 use crate::errors::{RazorpayError, built};
 use crate::state::Shared;
 use crate::webhooks;
@@ -65,7 +65,6 @@ pub(crate) async fn capture(
     body: Bytes,
 ) -> Reply<rzp::Payment> {
     let (request, _): (rzp::CapturePaymentRequest, _) = parse_body(&body)?;
-    check_min_amount(request.amount)?;
     let payment = {
         let mut events = Vec::new();
         let mut world = shared.world();

@@ -10,7 +10,7 @@ use bytes::Bytes;
 use http::HeaderMap;
 use paygate::razorpay::types as rzp;
 
-use super::{ListQuery, RefundRecord, check_min_amount, count, parse_body};
+use super::{ListQuery, RefundRecord, count, parse_body};
 use crate::errors::{RazorpayError, built};
 use crate::state::Shared;
 use crate::webhooks;
@@ -29,9 +29,6 @@ pub(crate) async fn create(
 ) -> Reply<rzp::Refund> {
     let key = idempotency_key(&headers)?;
     let (request, _): (rzp::RefundPaymentRequest, _) = parse_body(&body)?;
-    if let Some(amount) = request.amount {
-        check_min_amount(amount)?;
-    }
     let refund = {
         let mut world = shared.world();
         let now = world.clock.now();

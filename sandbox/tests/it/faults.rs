@@ -7,7 +7,7 @@ use std::time::Duration;
 use paygate::RetryPolicy;
 use paygate::razorpay::types;
 use paygate::{Error, TransportKind};
-use paygate_sandbox::{Fault, FaultKind, Gateway};
+use paygate_sandbox::{Fault, FaultKind, Provider};
 use reqwest::Method;
 
 use crate::common::{assert_spec_clean, ippopay, paid_payment, raw, razorpay, sandbox};
@@ -103,7 +103,7 @@ async fn a_fault_counts_requests_and_keeps_to_its_gateway() {
     let sb = sandbox().await;
     let razorpay = razorpay(&sb);
     let ippopay = ippopay(&sb);
-    sb.inject_fault(Fault::new(FaultKind::ServerError, 2).for_gateway(Gateway::Ippopay))
+    sb.inject_fault(Fault::new(FaultKind::ServerError, 2).for_gateway(Provider::Ippopay))
         .await;
     razorpay
         .list_orders()
@@ -201,7 +201,7 @@ async fn a_refund_whose_answer_was_lost_is_retried_once_and_refunds_once() {
     let sb = sandbox().await;
     let client = retrying_razorpay(&sb, 3);
     let payment_id = paid_payment(&sb, &client, 10_000, Some(true)).await;
-    sb.inject_fault(Fault::new(FaultKind::LoseResponse, 1).for_gateway(Gateway::Razorpay))
+    sb.inject_fault(Fault::new(FaultKind::LoseResponse, 1).for_gateway(Provider::Razorpay))
         .await;
     let refund = client
         .refund_payment()
@@ -235,7 +235,7 @@ async fn a_refund_whose_answer_was_lost_is_retried_once_and_refunds_once() {
 async fn an_order_whose_answer_was_lost_is_not_sent_again() {
     let sb = sandbox().await;
     let client = retrying_razorpay(&sb, 3);
-    sb.inject_fault(Fault::new(FaultKind::LoseResponse, 1).for_gateway(Gateway::Razorpay))
+    sb.inject_fault(Fault::new(FaultKind::LoseResponse, 1).for_gateway(Provider::Razorpay))
         .await;
     let err = client
         .create_order()

@@ -9,6 +9,7 @@ mod concurrency;
 mod control_http;
 mod coverage;
 mod faults;
+mod gate_limits;
 mod ippopay;
 mod razorpay_errors;
 mod razorpay_flow;

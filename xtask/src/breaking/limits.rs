@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::document::open_enum_values;
+use paygate_spec::open_enum_values;
 
 /// Keywords whose value is an upper limit: a new one or a lower one breaks callers.
 const UPPER: [&str; 3] = ["maxLength", "maxItems", "maxProperties"];

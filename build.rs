@@ -1,5 +1,6 @@
 //! Generates one Rust client per OpenAPI document listed in `paygate_codegen::APIS` whose
-//! feature (named after the API: `razorpay`, `ippopay`) is on.
+//! feature (named after the API: `razorpay`, `ippopay`) is on, and writes the bundled spec
+//! (root file and fragments) beside it as JSON: the gateway module's `SPEC`.
 
 use std::path::{Path, PathBuf};
 
@@ -13,12 +14,33 @@ fn main() {
         if std::env::var_os(feature).is_none() {
             continue;
         }
+        let spec = root.join(api.spec);
         println!("cargo:rerun-if-changed={}", api.spec);
-        match paygate_codegen::generate(api, &root) {
+        // The fragments' folder: cargo reruns when any file in it changes, or it appears.
+        println!(
+            "cargo:rerun-if-changed={}",
+            paygate_spec::fragment_dir(Path::new(api.spec)).display()
+        );
+        let doc = match paygate_spec::load(&spec) {
+            Ok(doc) => doc,
+            Err(e) => {
+                eprintln!("{e}");
+                failed = true;
+                continue;
+            }
+        };
+        match paygate_codegen::generate_from(api, &doc) {
             Ok(source) => write(&out.join(format!("{}.rs", api.name)), &source),
             Err(e) => {
                 // cargo shows a build script's stderr when it fails: one line per problem.
                 eprintln!("{e}");
+                failed = true;
+            }
+        }
+        match doc.to_json_pretty() {
+            Ok(json) => write(&out.join(format!("{}.json", api.name)), &json),
+            Err(e) => {
+                eprintln!("{}: {e}", api.spec);
                 failed = true;
             }
         }

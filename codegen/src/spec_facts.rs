@@ -1,8 +1,9 @@
 //! What the generated `send`s and `OPERATIONS` need to know about each operation of a spec,
-//! read once: its method, path and server, its parameters with where each goes, its body's
-//! media type and file fields, and whether its success response has a body.
+//! read once through paygate-spec: its method, path and server, its parameters with where each
+//! goes, its body's media type and file fields, and whether its success response has a body.
 
-use openapiv3::{OpenAPI, Parameter, ReferenceOr, SchemaKind, StringFormat, Type};
+use paygate_spec::{Document, ParameterIn};
+use serde_json::Value;
 
 /// Where a parameter goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,7 +50,7 @@ pub struct OperationFacts {
     /// The path of the operation's own server, when it has one other than the spec's default
     /// (`/v2` for `https://api.razorpay.com/v2`).
     pub server_path: Option<String>,
-    /// Its parameters, `$ref`s resolved.
+    /// Its parameters, `$ref`s resolved, its path item's included.
     pub parameters: Vec<ParameterFacts>,
     /// Its request body, if it takes one.
     pub body: Option<BodyFacts>,
@@ -57,82 +58,90 @@ pub struct OperationFacts {
     pub empty_success: bool,
 }
 
-/// Every operation of `spec` that has an `operationId`, in the spec's order.
-pub fn operations(spec: &OpenAPI) -> Result<Vec<OperationFacts>, Vec<String>> {
-    let default = spec.servers.first().map(|s| split_url(&s.url));
+/// Every operation of `doc` that has an `operationId`, in document order.
+pub fn operations(doc: &Document) -> Result<Vec<OperationFacts>, Vec<String>> {
+    let json = doc.json();
+    let (origin, default_path) = split_url(&default_server(json));
     let mut facts = Vec::new();
     let mut problems = Vec::new();
-    for (path, item, method, op) in with_path_items(spec) {
-        let Some(id) = op.operation_id.clone() else {
+    for operation in doc.operations() {
+        let Some(id) = operation.operation_id() else {
             continue;
         };
-        let at = format!("paths.{path}.{method}");
-        let server_path = match (op.servers.first(), &default) {
-            (None, _) => None,
-            (Some(server), Some((origin, default_path))) => {
-                let (server_origin, server_path) = split_url(&server.url);
-                if server_origin != *origin {
-                    problems.push(format!(
-                        "{at}: servers: {} is not on the default server's host {origin}",
-                        server.url
+        let at = &operation.at;
+        let mut problem = |message: String| problems.push(format!("{at}: {message}"));
+        let server_path = match operation.servers(json).first() {
+            Some(url) => {
+                let (server_origin, server_path) = split_url(url);
+                if server_origin != origin {
+                    problem(format!(
+                        "servers: {url} is not on the default server's host {origin}"
                     ));
                 }
-                (server_path != *default_path).then_some(server_path)
+                (server_path != default_path).then_some(server_path)
             }
-            (Some(_), None) => None,
+            None => None,
         };
-        let parameters = parameters(spec, item, op)
-            .map(|p| {
-                let data = p.parameter_data_ref();
-                let location = match p {
-                    Parameter::Path { .. } => Location::Path,
-                    Parameter::Query { .. } => Location::Query,
-                    Parameter::Header { .. } => Location::Header,
-                    Parameter::Cookie { .. } => {
-                        problems.push(format!("{at}: cookie parameter {} unsupported", data.name));
-                        Location::Header
+        let parameters = match operation.parameters(json) {
+            Ok(parameters) => parameters,
+            Err(e) => {
+                problem(e.to_string());
+                continue;
+            }
+        };
+        let parameters = parameters
+            .iter()
+            .filter_map(|p| {
+                let location = match p.location {
+                    ParameterIn::Path => Location::Path,
+                    ParameterIn::Query => Location::Query,
+                    ParameterIn::Header => Location::Header,
+                    ParameterIn::Cookie => {
+                        problem(format!("cookie parameter {} is not supported", p.name));
+                        return None;
                     }
                 };
-                ParameterFacts {
-                    name: data.name.clone(),
+                Some(ParameterFacts {
+                    name: p.name.to_owned(),
                     location,
-                    required: data.required,
-                    idempotency_key: data.extensions.get("x-idempotency-key")
-                        == Some(&serde_json::Value::Bool(true)),
-                }
+                    required: p.required,
+                    idempotency_key: p.is_idempotency_key(),
+                })
             })
             .collect();
-        let body = op
-            .request_body
-            .as_ref()
-            .and_then(|body| resolve_request_body(spec, body))
-            .map(|body| {
-                let multipart = body.content.contains_key("multipart/form-data");
-                let files = if multipart {
-                    body.content["multipart/form-data"]
-                        .schema
-                        .as_ref()
-                        .map(|schema| file_fields(spec, schema))
-                        .unwrap_or_default()
-                } else {
-                    Vec::new()
-                };
-                BodyFacts { multipart, files }
-            });
-        let successes: Vec<_> = op
-            .responses
-            .responses
-            .iter()
-            .filter(|(status, _)| crate::compat::status_class(status) == 2)
-            .collect();
-        let empty_success = !successes.is_empty()
-            && successes
-                .iter()
-                .all(|(_, response)| crate::compat::response_schema(spec, response).is_none());
+        let body = match operation.request_body(json) {
+            Ok(body) => body.map(|body| {
+                let multipart = body
+                    .content
+                    .iter()
+                    .find(|m| m.media_type == "multipart/form-data");
+                BodyFacts {
+                    multipart: multipart.is_some(),
+                    files: multipart
+                        .and_then(|m| m.schema)
+                        .map(|schema| file_fields(json, schema))
+                        .unwrap_or_default(),
+                }
+            }),
+            Err(e) => {
+                problem(e.to_string());
+                continue;
+            }
+        };
+        let empty_success = match operation.responses(json) {
+            Ok(responses) => {
+                let successes: Vec<_> = responses.iter().filter(|r| r.is_success()).collect();
+                !successes.is_empty() && successes.iter().all(|r| r.content.is_empty())
+            }
+            Err(e) => {
+                problem(e.to_string());
+                continue;
+            }
+        };
         facts.push(OperationFacts {
-            id,
-            method: method.to_owned(),
-            path: path.to_owned(),
+            id: id.to_owned(),
+            method: operation.method.to_owned(),
+            path: operation.path.to_owned(),
             server_path,
             parameters,
             body,
@@ -144,6 +153,20 @@ pub fn operations(spec: &OpenAPI) -> Result<Vec<OperationFacts>, Vec<String>> {
     } else {
         Err(problems)
     }
+}
+
+/// The spec's first server URL, where a client sends requests unless told otherwise.
+pub fn default_server(json: &Value) -> String {
+    paygate_spec::elements(json.get("servers"))
+        .find_map(|s| s.get("url").and_then(Value::as_str))
+        .unwrap_or_default()
+        .trim_end_matches('/')
+        .to_owned()
+}
+
+/// The path of the spec's default server (`/v1`), empty when it has none.
+pub fn default_server_path(json: &Value) -> String {
+    split_url(&default_server(json)).1
 }
 
 /// `https://api.razorpay.com/v1/` as `("https://api.razorpay.com", "/v1")`.
@@ -159,89 +182,25 @@ fn split_url(url: &str) -> (String, String) {
     }
 }
 
-/// The path of the spec's default server (`/v1`), empty when it has none.
-pub fn default_server_path(spec: &OpenAPI) -> String {
-    spec.servers
-        .first()
-        .map(|s| split_url(&s.url).1)
-        .unwrap_or_default()
-}
-
-/// Every operation with its path and path item: `(path, item, method, operation)`.
-pub fn with_path_items(
-    spec: &OpenAPI,
-) -> impl Iterator<Item = (&str, &openapiv3::PathItem, &str, &openapiv3::Operation)> {
-    spec.paths.iter().flat_map(|(path, item)| {
-        item.as_item().into_iter().flat_map(move |item| {
-            item.iter()
-                .map(move |(method, op)| (path.as_str(), item, method, op))
-        })
-    })
-}
-
-/// An operation's parameters, those of its path item included (an operation's own parameter
-/// replaces the path item's of the same name and location), with `$ref`s to
-/// `components/parameters` resolved.
-pub fn parameters<'a>(
-    spec: &'a OpenAPI,
-    item: &'a openapiv3::PathItem,
-    op: &'a openapiv3::Operation,
-) -> impl Iterator<Item = &'a Parameter> {
-    let resolve = |parameter: &'a ReferenceOr<Parameter>| match parameter {
-        ReferenceOr::Item(parameter) => Some(parameter),
-        ReferenceOr::Reference { reference } => reference
-            .strip_prefix("#/components/parameters/")
-            .and_then(|name| spec.components.as_ref()?.parameters.get(name))
-            .and_then(ReferenceOr::as_item),
-    };
-    let own: Vec<&Parameter> = op.parameters.iter().filter_map(resolve).collect();
-    let same = |a: &Parameter, b: &Parameter| {
-        a.parameter_data_ref().name == b.parameter_data_ref().name
-            && std::mem::discriminant(a) == std::mem::discriminant(b)
-    };
-    let inherited: Vec<&Parameter> = item
-        .parameters
-        .iter()
-        .filter_map(resolve)
-        .filter(|p| !own.iter().any(|o| same(o, p)))
-        .collect();
-    inherited.into_iter().chain(own)
-}
-
-fn resolve_request_body<'a>(
-    spec: &'a OpenAPI,
-    body: &'a ReferenceOr<openapiv3::RequestBody>,
-) -> Option<&'a openapiv3::RequestBody> {
-    match body {
-        ReferenceOr::Item(body) => Some(body),
-        ReferenceOr::Reference { reference } => reference
-            .strip_prefix("#/components/requestBodies/")
-            .and_then(|name| spec.components.as_ref()?.request_bodies.get(name))
-            .and_then(ReferenceOr::as_item),
-    }
-}
-
 /// The `format: binary` properties of an object schema: name and whether required.
-fn file_fields(spec: &OpenAPI, schema: &ReferenceOr<openapiv3::Schema>) -> Vec<(String, bool)> {
-    let Some(schema) = crate::resolve(spec, schema) else {
+fn file_fields(json: &Value, schema: &Value) -> Vec<(String, bool)> {
+    let Ok(schema) = paygate_spec::resolve(json, schema, "") else {
         return Vec::new();
     };
-    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
-        return Vec::new();
+    let required = |name: &str| {
+        paygate_spec::elements(schema.get("required")).any(|r| r.as_str() == Some(name))
     };
-    object
-        .properties
-        .iter()
-        .filter(|(_, property)| match property {
-            ReferenceOr::Item(property) => is_binary(property),
-            ReferenceOr::Reference { .. } => false,
+    paygate_spec::entries(schema.get("properties"))
+        .filter(|(_, property)| {
+            property.get("type").and_then(Value::as_str) == Some("string")
+                && property.get("format").and_then(Value::as_str) == Some("binary")
         })
-        .map(|(name, _)| (name.clone(), object.required.contains(name)))
+        .map(|(name, _)| (name.to_owned(), required(name)))
         .collect()
 }
 
-/// `type: string, format: binary`: a file.
+/// `type: string, format: binary` in `openapiv3` form: a file.
 pub fn is_binary(schema: &openapiv3::Schema) -> bool {
-    matches!(&schema.schema_kind, SchemaKind::Type(Type::String(s))
-        if s.format == openapiv3::VariantOrUnknownOrEmpty::Item(StringFormat::Binary))
+    matches!(&schema.schema_kind, openapiv3::SchemaKind::Type(openapiv3::Type::String(s))
+        if s.format == openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary))
 }

@@ -41,10 +41,7 @@ fn document(text: &str) -> Value {
 }
 
 fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
-    match value.get("$ref").and_then(Value::as_str) {
-        Some(reference) => resolve(doc, doc.pointer(&reference[1..]).expect(reference)),
-        None => value,
-    }
+    paygate_spec::resolve(doc, value, "").unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// One operation as the document lists it.

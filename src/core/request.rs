@@ -221,10 +221,7 @@ impl Request {
     /// A `multipart/form-data` body: `files` are the body's file fields, by the name the spec
     /// gives them, taken out of `body` by the generated `send`; every other field of `body` that
     /// is present becomes a text part.
-    pub(crate) fn multipart<T: Serialize>(
-        self,
-        body: Result<(T, Files), String>,
-    ) -> Self {
+    pub(crate) fn multipart<T: Serialize>(self, body: Result<(T, Files), String>) -> Self {
         self.with(|parts| {
             let (fields, files) = argument("body", body)?;
             let fields = serde_json::to_value(&fields)

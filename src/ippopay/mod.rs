@@ -16,9 +16,10 @@ pub mod generated {
 
 pub use generated::{builder, types};
 
-/// `openapi/ippopay.yaml`, the spec this module is generated from (the sandbox serves and
-/// validates against it).
-pub const SPEC: &str = include_str!("../../openapi/ippopay.yaml");
+/// The spec this module is generated from, `openapi/ippopay.yaml` with its fragments
+/// (`openapi/ippopay/*.yaml`) bundled into one document, as JSON (the sandbox serves and validates
+/// against it).
+pub const SPEC: &str = include_str!(concat!(env!("OUT_DIR"), "/ippopay.json"));
 
 use crate::core::error::{ApiError, ErrorBody};
 

@@ -32,9 +32,10 @@ pub mod generated {
 
 pub use generated::{builder, types};
 
-/// `openapi/razorpay.yaml`, the spec this module is generated from (the sandbox serves and
-/// validates against it).
-pub const SPEC: &str = include_str!("../../openapi/razorpay.yaml");
+/// The spec this module is generated from, `openapi/razorpay.yaml` with its fragments
+/// (`openapi/razorpay/*.yaml`) bundled into one document, as JSON (the sandbox serves and validates
+/// against it).
+pub const SPEC: &str = include_str!(concat!(env!("OUT_DIR"), "/razorpay.json"));
 
 use crate::core::error::{ApiError, ErrorBody};
 
@@ -180,14 +181,15 @@ mod tests {
         assert_eq!(keys, [("refund_payment", "X-Refund-Idempotency")]);
     }
 
-    /// Operation `operation`'s request limits in a spec, computed at run time by the code
-    /// generator's own function.
+    /// Operation `operation`'s request limits in a spec, read at run time by paygate-spec, the
+    /// reader the generator uses.
     fn limits_of(spec: &str, operation: &str) -> &'static [crate::core::validate::FieldLimits] {
         use crate::core::validate::{DecimalLimits, FieldLimits};
         fn leak(text: String) -> &'static str {
             Box::leak(text.into_boxed_str())
         }
-        let rows = paygate_codegen::request_limits_of(spec).expect("the spec reads");
+        let doc = paygate_spec::Document::from_yaml("razorpay.yaml", spec).expect("the spec reads");
+        let rows = paygate_spec::request_limits(&doc);
         let table: Vec<FieldLimits> = rows
             .into_iter()
             .filter(|row| row.operation == operation)
@@ -231,7 +233,9 @@ mod tests {
                 operation.id
             );
         }
-        let rows = paygate_codegen::request_limits_of(SPEC).unwrap();
+        let rows = paygate_spec::request_limits(
+            &paygate_spec::Document::from_yaml("razorpay.yaml", SPEC).unwrap(),
+        );
         assert_eq!(generated::REQUEST_LIMITS.len(), rows.len());
         assert!(
             rows.iter()

@@ -36,10 +36,7 @@ struct Generator<'a> {
 
 impl Generator<'_> {
     fn resolve<'s>(&'s self, schema: &'s Value) -> &'s Value {
-        match schema.get("$ref").and_then(Value::as_str) {
-            Some(r) => self.resolve(self.doc.pointer(&r[1..]).expect("$ref resolves")),
-            None => schema,
-        }
+        paygate_spec::resolve(self.doc, schema, "").expect("$ref resolves")
     }
 
     fn instance(&mut self, schema: &Value, depth: usize) -> Value {
@@ -340,10 +337,7 @@ fn responses(doc: &Value) -> Vec<(String, u16, Value)> {
             }
             let id = op["operationId"].as_str().unwrap().to_owned();
             for (status, response) in op["responses"].as_object().unwrap() {
-                let mut response = response;
-                while let Some(r) = response.get("$ref").and_then(Value::as_str) {
-                    response = doc.pointer(&r[1..]).unwrap();
-                }
+                let response = paygate_spec::resolve(doc, response, "").unwrap();
                 if let Some(schema) = response.pointer("/content/application~1json/schema") {
                     // `default` and ranges (`5XX`) are served as the first status they stand for.
                     let code = match status.as_str() {

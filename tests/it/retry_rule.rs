@@ -125,7 +125,8 @@ async fn statuses_are_resent_exactly_when_the_error_calls_them_retryable() {
             let sent = mock.calls_async().await;
             let expected = if err.is_retryable() { 3 } else { 1 };
             assert_eq!(
-                sent, expected,
+                sent,
+                expected,
                 "status {status}, post {post}: sent {sent} times, is_retryable {}",
                 err.is_retryable()
             );

@@ -18,19 +18,9 @@ fn load(file: &str) -> Value {
     serde_yaml_ng::from_str(&text).expect("spec is YAML")
 }
 
-/// Follows a local `$ref` (`#/components/...`).
+/// Follows `$ref`s with paygate-spec's resolver.
 fn resolve<'a>(spec: &'a Value, v: &'a Value) -> &'a Value {
-    match v.get("$ref").and_then(Value::as_str) {
-        Some(r) => {
-            let pointer = r.strip_prefix('#').expect("local $ref");
-            resolve(
-                spec,
-                spec.pointer(pointer)
-                    .unwrap_or_else(|| panic!("unresolved {r}")),
-            )
-        }
-        None => v,
-    }
+    paygate_spec::resolve(spec, v, "").unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn schema_name(media: &Value) -> Option<String> {

@@ -439,12 +439,12 @@ fn reports_an_inline_open_enum_in_a_response() {
 
 fn generate(spec: &Value) -> String {
     let doc = Document::parse(FILE, &to_yaml(spec)).expect("parses");
-    paygate_codegen::generate_from(&SHOP, FILE.as_ref(), &doc.spec).expect("generates")
+    paygate_codegen::generate_from(&SHOP, &doc.bundled).expect("generates")
 }
 
 fn snapshot_problems(spec: &Value, snapshot: Option<&str>) -> Vec<String> {
     let doc = Document::parse(FILE, &to_yaml(spec)).expect("parses");
-    let generated = paygate_codegen::generate_from(&SHOP, FILE.as_ref(), &doc.spec);
+    let generated = paygate_codegen::generate_from(&SHOP, &doc.bundled);
     xtask::snapshot::check(&doc, &SHOP, generated, snapshot)
         .iter()
         .map(ToString::to_string)

@@ -5,7 +5,7 @@
 //! a parameter list or an open enum means the same thing everywhere:
 //! - [`load`] reads a gateway's spec, the root file plus its fragments, and bundles them into
 //!   one [`Document`] ([`bundle`] for the rules);
-//! - [`resolve`] and [`pointer`] are the one `$ref` resolver: every reference is local
+//! - [`resolve`] and [`pointer()`] are the one `$ref` resolver: every reference is local
 //!   (`#/...`, a JSON pointer, percent-escapes decoded);
 //! - [`operations`], [`webhooks`], [`Operation::parameters`], [`Operation::request_body`],
 //!   [`Operation::responses`], [`holders`] and [`each_schema`] walk the document;

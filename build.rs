@@ -1,6 +1,7 @@
 //! Generates one Rust client per OpenAPI document listed in `paygate_codegen::APIS` whose
-//! feature (named after the API: `razorpay`, `ippopay`) is on, and writes the bundled spec
-//! (root file and fragments) beside it as JSON: the gateway module's `SPEC`.
+//! feature (named after the API: `razorpay`, `ippopay`) is on, with the operations of the
+//! resource groups whose features are on (`razorpay-orders`, ...), and writes the whole bundled
+//! spec (root file and fragments) beside it as JSON: the gateway module's `SPEC`.
 
 use std::path::{Path, PathBuf};
 
@@ -8,6 +9,10 @@ fn main() {
     let root = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo"));
     println!("cargo:rerun-if-changed=build.rs");
+    // Set when the features select no operation at all (a gateway for its signatures and
+    // webhooks only): the shared request path is then unused.
+    println!("cargo::rustc-check-cfg=cfg(paygate_no_operations)");
+    let mut operations = 0;
     let mut failed = false;
     for api in paygate_codegen::APIS {
         let feature = format!("CARGO_FEATURE_{}", api.name.to_uppercase());
@@ -29,7 +34,20 @@ fn main() {
                 continue;
             }
         };
-        match paygate_codegen::generate_from(api, &doc) {
+        // The groups (tags) whose features are on, e.g. `razorpay-payment-links`.
+        let selected = match api.select(&doc, |feature| {
+            let var = format!("CARGO_FEATURE_{}", feature.to_uppercase().replace('-', "_"));
+            std::env::var_os(var).is_some()
+        }) {
+            Ok(selected) => selected,
+            Err(e) => {
+                eprintln!("{e}");
+                failed = true;
+                continue;
+            }
+        };
+        operations += selected.operations().len();
+        match paygate_codegen::generate_from(api, &selected) {
             Ok(source) => write(&out.join(format!("{}.rs", api.name)), &source),
             Err(e) => {
                 // cargo shows a build script's stderr when it fails: one line per problem.
@@ -47,6 +65,9 @@ fn main() {
     }
     if failed {
         std::process::exit(1);
+    }
+    if operations == 0 {
+        println!("cargo::rustc-cfg=paygate_no_operations");
     }
 }
 

@@ -23,7 +23,6 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use futures_util::TryStreamExt;
 use paygate::ippopay;
-use paygate::razorpay::pagination::Window;
 use paygate::razorpay::signature::{verify_payment_signature, verify_webhook_signature};
 use paygate::razorpay::webhook::{EVENT_ID_HEADER, SIGNATURE_HEADER};
 use paygate::razorpay::{self, Notes, types};
@@ -329,10 +328,7 @@ async fn razorpay_tour(
         .advance_clock(Duration::from_secs(7 * 24 * 3600))
         .await;
     let refund = client.fetch_refund().refund_id(&partial.id).send().await?;
-    let settlements: Vec<_> = client
-        .all_settlements(Window::default())
-        .try_collect()
-        .await?;
+    let settlements: Vec<_> = client.list_settlements().all().try_collect().await?;
     outcome.refund_status = refund.status.as_ref().map(ToString::to_string);
     writeln!(
         out,
@@ -381,7 +377,7 @@ async fn listing_and_errors(
     outcome: &mut Outcome,
 ) -> Result<(), BoxError> {
     // Pages of 100 are fetched lazily as the stream is read.
-    let payments: Vec<_> = client.all_payments(Window::default()).try_collect().await?;
+    let payments: Vec<_> = client.list_payments().all().try_collect().await?;
     outcome.payments_listed = payments.len();
     writeln!(out, "10. Listed {} payment(s):", payments.len())?;
     for payment in &payments {

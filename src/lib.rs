@@ -14,8 +14,9 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
-// With no gateway feature on, the shared core has nothing to serve.
-#![cfg_attr(not(any(feature = "razorpay", feature = "ippopay")), allow(dead_code))]
+// With no operation generated (no gateway feature, or no resource group), the shared request
+// path has nothing to serve.
+#![cfg_attr(paygate_no_operations, allow(dead_code))]
 
 mod core;
 #[cfg(feature = "ippopay")]
@@ -25,6 +26,8 @@ pub mod razorpay;
 
 pub use core::client::{Client, ClientBuilder, Gateway};
 pub use core::error::{ApiError, Error};
+#[cfg(feature = "json-operations")]
+pub use core::json_calls::JsonArguments;
 pub use core::request::File;
 pub use core::response::Response;
 pub use core::retry::{RetryPolicy, TransportKind};

@@ -50,7 +50,13 @@ pub fn adopt(file: &mut syn::File, gateway_client: &syn::Type) -> Result<(), Str
             && m.ident == "builder"
             && let Some((_, items)) = &mut m.content
         {
-            items.retain(|item| !matches!(item, syn::Item::Use(u) if !imports_types(&u.tree)));
+            let has_builders = items
+                .iter()
+                .any(|item| matches!(item, syn::Item::Struct(_)));
+            // `use super::types;` stays only where builders use it.
+            items.retain(|item| {
+                !matches!(item, syn::Item::Use(u) if !has_builders || !imports_types(&u.tree))
+            });
         }
     }
     file.items.insert(

@@ -1,4 +1,5 @@
-//! Reading the fields of generated structs from their syntax tree.
+//! Reading progenitor's output from its syntax tree: struct fields' JSON names and the types
+//! the builders and `send`s are written with.
 
 /// The JSON name of a generated struct field: its `#[serde(rename = "...")]`, else its
 /// identifier (without `r#`). Read from the attribute's syntax, not its printed text.
@@ -22,6 +23,45 @@ pub fn json_name(field: &syn::Field) -> Result<String, String> {
     }
     let ident = field.ident.as_ref().ok_or("a field without a name")?;
     Ok(ident.to_string().trim_start_matches("r#").to_owned())
+}
+
+/// `T` of `Wrapper<T, ..>` (the type's last path segment's first generic argument).
+pub(crate) fn first_argument(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let syn::PathArguments::AngleBracketed(args) = &path.path.segments.last()?.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(ty) => Some(ty),
+        _ => None,
+    }
+}
+
+/// `T` of `Wrapper<T>` when the type's last segment is `wrapper` (`Option`, `Vec`).
+pub(crate) fn inside<'a>(ty: &'a syn::Type, wrapper: &str) -> Option<&'a syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    if path.path.segments.last()?.ident != wrapper {
+        return None;
+    }
+    first_argument(ty)
+}
+
+/// `X` of `types::builder::X`: the builder form of a generated type.
+pub(crate) fn builder_form(ty: &syn::Type) -> Option<syn::Ident> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let segments: Vec<_> = path.path.segments.iter().collect();
+    match segments.as_slice() {
+        [types, builder, target] if types.ident == "types" && builder.ident == "builder" => {
+            Some(target.ident.clone())
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -20,9 +20,11 @@ pub mod client;
 pub mod compat;
 pub mod fields;
 pub mod inspect;
+pub mod json_calls;
 pub mod loosen;
 pub mod nullable;
 pub mod open_enum;
+pub mod pages;
 pub mod send;
 pub mod spec_facts;
 
@@ -44,6 +46,12 @@ pub struct Api {
     pub gateway: &'static str,
     /// Component schemas replaced by hand-written Rust types: (schema name, Rust path).
     pub replacements: &'static [(&'static str, &'static str)],
+    /// Whether each tag (resource group) of the spec is generated only with its own cargo
+    /// feature ([`Api::group_feature`]); otherwise every operation is.
+    pub grouped: bool,
+    /// Component schemas the hand-written module uses (its error body): generated whatever
+    /// groups a build selects.
+    pub kept_schemas: &'static [&'static str],
 }
 
 impl Api {
@@ -51,6 +59,35 @@ impl Api {
     /// referred to through it.
     pub fn generated_module(&self) -> String {
         format!("crate::{}::generated", self.name)
+    }
+
+    /// The cargo feature that generates the operations tagged `tag`: the API's name and the
+    /// tag in lower case, words joined by `-` (`Payment Links`: `razorpay-payment-links`).
+    pub fn group_feature(&self, tag: &str) -> String {
+        let words: Vec<String> = tag.split_whitespace().map(str::to_lowercase).collect();
+        format!("{}-{}", self.name, words.join("-"))
+    }
+
+    /// The part of `doc` a build generates when `enabled(feature)` says which cargo features
+    /// are on: every operation of an API that is not grouped, else the groups whose feature is
+    /// on, with the components they reach.
+    pub fn select(
+        &self,
+        doc: &paygate_spec::Document,
+        enabled: impl Fn(&str) -> bool,
+    ) -> Result<paygate_spec::Document, CodegenError> {
+        if !self.grouped {
+            return Ok(doc.clone());
+        }
+        paygate_spec::select_tags(
+            doc,
+            |tag| enabled(&self.group_feature(tag)),
+            self.kept_schemas,
+        )
+        .map_err(|e| CodegenError {
+            spec: PathBuf::from(doc.file()),
+            problems: vec![e.to_string()],
+        })
     }
 }
 
@@ -68,6 +105,8 @@ pub const APIS: &[Api] = &[
             // progenitor drops both.
             ("RefundIdempotencyKey", "::std::string::String"),
         ],
+        grouped: true,
+        kept_schemas: &["ErrorResponse"],
     },
     Api {
         name: "ippopay",
@@ -77,6 +116,8 @@ pub const APIS: &[Api] = &[
             ("Rupees", "crate::ippopay::Rupees"),
             ("RupeesAmount", "crate::ippopay::Rupees"),
         ],
+        grouped: false,
+        kept_schemas: &[],
     },
 ];
 
@@ -126,7 +167,7 @@ pub fn generate_from(api: &Api, doc: &paygate_spec::Document) -> Result<String, 
     let spec = &spec;
     let lowered = nullable::lower(spec).map_err(|problem| fail(vec![problem]))?;
     let spec = &lowered;
-    let open_enums = open_enum::collect(spec).map_err(fail)?;
+    let open_enums = open_enum::collect(doc).map_err(fail)?;
     let operations = spec_facts::operations(doc).map_err(fail)?;
 
     let mut settings = GenerationSettings::default();
@@ -168,6 +209,9 @@ pub fn generate_from(api: &Api, doc: &paygate_spec::Document) -> Result<String, 
     client::adopt(&mut file, &gateway_client).map_err(generated)?;
     send::rewrite(&mut file, &operations).map_err(generated)?;
     inspect::implement(&mut file, spec).map_err(generated)?;
+    let rows = paygate_spec::request_limits(doc);
+    pages::add(&mut file, &operations, &rows).map_err(generated)?;
+    json_calls::add(&mut file, &operations).map_err(generated)?;
     file.items
         .push(default_base_url(doc).map_err(|problem| fail(vec![problem]))?);
     let server_path = spec_facts::default_server_path(doc.json());
@@ -176,7 +220,6 @@ pub fn generate_from(api: &Api, doc: &paygate_spec::Document) -> Result<String, 
         /// sent to the base URL with this ending replaced by its server's path.
         pub const DEFAULT_SERVER_PATH: &str = #server_path;
     });
-    let rows = paygate_spec::request_limits(doc);
     file.items
         .push(operations_table(&operations, &rows).map_err(|problem| fail(vec![problem]))?);
     file.items.push(request_limits(&rows));
@@ -347,6 +390,8 @@ mod tests {
             spec: "t.yaml",
             gateway: "T",
             replacements: &[],
+            grouped: false,
+            kept_schemas: &[],
         };
         let err = generate_from(&api, &spec).unwrap_err();
         assert_eq!(

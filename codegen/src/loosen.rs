@@ -58,6 +58,8 @@ pub fn loosen(spec: &OpenAPI) -> OpenAPI {
                 continue;
             };
             if let Some(mut media) = body.content.shift_remove("multipart/form-data") {
+                // How each part is encoded (`encoding`) is the multipart writer's business.
+                media.encoding.clear();
                 if let Some(schema) = &mut media.schema {
                     has_files |= files_as_references(schema, &mut multipart_components);
                 }

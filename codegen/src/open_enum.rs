@@ -8,47 +8,27 @@
 //!
 //! is correct JSON Schema for "one of these values, or any other string", but typify would turn
 //! it into a struct that fails at run time. For each such schema this module generates a Rust
-//! enum with one variant per known value plus `Other(String)`, which keeps an unknown value and
-//! serializes it back unchanged; progenitor is told to use it in place of the schema.
+//! enum with one variant per known value plus `Other(String)` (`Unlisted(String)` where `other` is
+//! itself a listed value), which keeps an unknown value and serializes it back unchanged;
+//! progenitor is told to use it in place of the schema.
 
 use heck::ToUpperCamelCase;
-use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, StringType, Type};
+use paygate_spec::{Document, OpenEnum};
 use proc_macro2::{Ident, Span};
 use quote::quote;
 
-/// An open enum found in the spec's component schemas.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OpenEnum {
-    pub name: String,
-    pub description: Option<String>,
-    pub values: Vec<String>,
-}
-
-/// The open enums among `spec`'s component schemas, or one problem per schema whose values
-/// cannot become Rust variants.
-pub fn collect(spec: &OpenAPI) -> Result<Vec<OpenEnum>, Vec<String>> {
-    let mut found = Vec::new();
-    let mut problems = Vec::new();
-    let Some(components) = &spec.components else {
-        return Ok(found);
-    };
-    for (name, schema) in &components.schemas {
-        let ReferenceOr::Item(schema) = schema else {
-            continue;
-        };
-        let Some(values) = open_enum_values(schema) else {
-            continue;
-        };
-        let open = OpenEnum {
-            name: name.clone(),
-            description: schema.schema_data.description.clone(),
-            values,
-        };
-        match variant_names(&open) {
-            Ok(_) => found.push(open),
-            Err(problem) => problems.push(format!("components.schemas.{name}: {problem}")),
-        }
-    }
+/// The open enums among `doc`'s component schemas (found by paygate-spec), or one problem per
+/// schema whose values cannot become Rust variants.
+pub fn collect(doc: &Document) -> Result<Vec<OpenEnum>, Vec<String>> {
+    let found = paygate_spec::open_enums(doc);
+    let problems: Vec<String> = found
+        .iter()
+        .filter_map(|open| {
+            variant_names(open)
+                .err()
+                .map(|problem| format!("components.schemas.{}: {problem}", open.name))
+        })
+        .collect();
     if problems.is_empty() {
         Ok(found)
     } else {
@@ -56,30 +36,23 @@ pub fn collect(spec: &OpenAPI) -> Result<Vec<OpenEnum>, Vec<String>> {
     }
 }
 
-/// The known values when `schema` has the open-enum shape.
-pub fn open_enum_values(schema: &Schema) -> Option<Vec<String>> {
-    let SchemaKind::AnyOf { any_of } = &schema.schema_kind else {
-        return None;
+/// The catch-all variant that keeps a value the documentation did not list: `Other`, or
+/// `Unlisted` in an enum that lists the value `other` itself (whose variant is then `Other`).
+fn catch_all(open: &OpenEnum) -> Ident {
+    let name = if open
+        .values
+        .iter()
+        .any(|v| v.to_upper_camel_case() == "Other")
+    {
+        "Unlisted"
+    } else {
+        "Other"
     };
-    let [ReferenceOr::Item(known), ReferenceOr::Item(other)] = any_of.as_slice() else {
-        return None;
-    };
-    let known = string_type(known)?;
-    let other = string_type(other)?;
-    if known.enumeration.is_empty() || !other.enumeration.is_empty() {
-        return None;
-    }
-    known.enumeration.iter().cloned().collect()
-}
-
-fn string_type(schema: &Schema) -> Option<&StringType> {
-    match &schema.schema_kind {
-        SchemaKind::Type(Type::String(s)) => Some(s),
-        _ => None,
-    }
+    Ident::new(name, Span::call_site())
 }
 
 fn variant_names(open: &OpenEnum) -> Result<Vec<Ident>, String> {
+    let catch_all = catch_all(open).to_string();
     let mut names: Vec<String> = Vec::new();
     for value in &open.values {
         let mut name = value.to_upper_camel_case();
@@ -91,9 +64,9 @@ fn variant_names(open: &OpenEnum) -> Result<Vec<Ident>, String> {
         if name.starts_with(|c: char| c.is_ascii_digit()) {
             name.insert(0, 'V');
         }
-        if name == "Other" {
+        if name == catch_all {
             return Err(format!(
-                "value {value:?} would clash with the catch-all variant `Other`"
+                "value {value:?} would clash with the catch-all variant `{catch_all}`"
             ));
         }
         if let Some(i) = names.iter().position(|n| *n == name) {
@@ -114,19 +87,22 @@ fn variant_names(open: &OpenEnum) -> Result<Vec<Ident>, String> {
 fn render(open: &OpenEnum) -> proc_macro2::TokenStream {
     let name = Ident::new(&open.name, Span::call_site());
     let variants = variant_names(open).expect("checked by collect");
+    let other = catch_all(open);
+    let catch_all_doc = format!(
+        "An open enum: a value this version of paygate does not know decodes to `{other}` and serializes back unchanged."
+    );
     let values = &open.values;
     let doc = open.description.clone().unwrap_or_default();
     let variant_docs = values.iter().map(|v| format!("`{v}`"));
     quote! {
         #[doc = #doc]
         ///
-        /// An open enum: a value this version of paygate does not know decodes to `Other` and
-        /// serializes back unchanged.
+        #[doc = #catch_all_doc]
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
             #( #[doc = #variant_docs] #variants, )*
             /// A value the API documentation did not list, kept as sent.
-            Other(::std::string::String),
+            #other(::std::string::String),
         }
 
         impl #name {
@@ -134,13 +110,13 @@ fn render(open: &OpenEnum) -> proc_macro2::TokenStream {
             pub fn as_str(&self) -> &str {
                 match self {
                     #( Self::#variants => #values, )*
-                    Self::Other(value) => value.as_str(),
+                    Self::#other(value) => value.as_str(),
                 }
             }
 
             /// Whether this value is one the API documentation listed.
             pub fn is_known(&self) -> bool {
-                !matches!(self, Self::Other(_))
+                !matches!(self, Self::#other(_))
             }
         }
 
@@ -148,7 +124,7 @@ fn render(open: &OpenEnum) -> proc_macro2::TokenStream {
             fn from(value: &str) -> Self {
                 match value {
                     #( #values => Self::#variants, )*
-                    other => Self::Other(other.to_owned()),
+                    other => Self::#other(other.to_owned()),
                 }
             }
         }
@@ -156,7 +132,7 @@ fn render(open: &OpenEnum) -> proc_macro2::TokenStream {
         impl ::std::convert::From<::std::string::String> for #name {
             fn from(value: ::std::string::String) -> Self {
                 match Self::from(value.as_str()) {
-                    Self::Other(_) => Self::Other(value),
+                    Self::#other(_) => Self::#other(value),
                     known => known,
                 }
             }
@@ -184,7 +160,7 @@ fn render(open: &OpenEnum) -> proc_macro2::TokenStream {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 // Read as a borrowed `&str` where the input allows: a known value then costs
-                // no allocation, only `Other` keeps a `String`.
+                // no allocation, only the catch-all keeps a `String`.
                 struct Visitor;
                 impl<'de> ::serde::de::Visitor<'de> for Visitor {
                     type Value = #name;

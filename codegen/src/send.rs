@@ -17,7 +17,8 @@ use std::collections::BTreeMap;
 use heck::ToSnakeCase;
 use quote::{format_ident, quote};
 
-use crate::spec_facts::{Location, OperationFacts};
+use crate::fields::{builder_form, first_argument};
+use crate::spec_facts::{Location, OperationFacts, ParameterFacts};
 
 /// Replaces every builder's `send`; fails when an operation of the spec has no builder, a
 /// builder field matches no parameter, or a `send` does not have the expected signature.
@@ -43,16 +44,7 @@ pub fn rewrite(file: &mut syn::File, operations: &[OperationFacts]) -> Result<()
         }
         return Err("no `builder` module in progenitor's output: progenitor changed".into());
     };
-    let fields: BTreeMap<String, Vec<syn::Field>> = module
-        .iter()
-        .filter_map(|item| match item {
-            syn::Item::Struct(s) => Some((
-                s.ident.to_string(),
-                s.fields.iter().cloned().collect::<Vec<_>>(),
-            )),
-            _ => None,
-        })
-        .collect();
+    let fields = builder_fields_in(module);
     let mut rewritten = 0;
     for item in module.iter_mut() {
         let syn::Item::Impl(block) = item else {
@@ -94,7 +86,7 @@ pub fn rewrite(file: &mut syn::File, operations: &[OperationFacts]) -> Result<()
 
 /// Each operation method of progenitor's `impl Client` (named by `operationId`) and the builder
 /// it returns: `pub fn fetch_payment(&self) -> builder::FetchPayment<'_>`.
-fn builder_names(file: &syn::File) -> BTreeMap<String, String> {
+pub(crate) fn builder_names(file: &syn::File) -> BTreeMap<String, String> {
     let mut names = BTreeMap::new();
     for item in &file.items {
         let syn::Item::Impl(block) = item else {
@@ -121,6 +113,34 @@ fn self_ident(ty: &syn::Type) -> Option<String> {
         syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
         _ => None,
     }
+}
+
+/// Whether a builder field named `field` is the setter of `parameter`: progenitor names it the
+/// snake-cased spec name, a keyword followed by `_`.
+pub(crate) fn is_field_of(parameter: &ParameterFacts, field: &str) -> bool {
+    parameter.name.to_snake_case() == field.trim_start_matches("r#").trim_end_matches('_')
+}
+
+/// Each builder struct's fields, by the builder's name.
+pub(crate) fn builder_fields(file: &syn::File) -> BTreeMap<String, Vec<syn::Field>> {
+    file.items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref().map(|(_, i)| i),
+            _ => None,
+        })
+        .map(|module| builder_fields_in(module))
+        .unwrap_or_default()
+}
+
+fn builder_fields_in(module: &[syn::Item]) -> BTreeMap<String, Vec<syn::Field>> {
+    module
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) => Some((s.ident.to_string(), s.fields.iter().cloned().collect())),
+            _ => None,
+        })
+        .collect()
 }
 
 fn builder_module(file: &mut syn::File) -> Option<&mut Vec<syn::Item>> {
@@ -186,7 +206,7 @@ fn send(
         let parameter = operation
             .parameters
             .iter()
-            .find(|p| p.name.to_snake_case() == name.trim_start_matches("r#"))
+            .find(|p| is_field_of(p, &name))
             .ok_or_else(|| format!("builder field `{name}` is no parameter of the spec"))?;
         let wire = &parameter.name;
         let method = match (parameter.location, parameter.required) {
@@ -233,7 +253,7 @@ fn body_step(
     body_fields: &BTreeMap<String, BTreeMap<String, syn::Ident>>,
 ) -> Result<proc_macro2::TokenStream, String> {
     // `Result<types::builder::X, String>`: the builder's form of `types::X`, converted here.
-    let built = builder_form(ty);
+    let built = first_argument(ty).and_then(builder_form);
     let value = match &built {
         Some(target) => {
             quote!(#ident.and_then(|v| types::#target::try_from(v).map_err(|e| e.to_string())))
@@ -269,35 +289,6 @@ fn body_step(
     })
 }
 
-/// `X` of `Result<types::builder::X, String>`.
-fn builder_form(ty: &syn::Type) -> Option<syn::Ident> {
-    let inner = first_argument(ty)?;
-    let syn::Type::Path(path) = inner else {
-        return None;
-    };
-    let segments: Vec<_> = path.path.segments.iter().collect();
-    match segments.as_slice() {
-        [types, builder, target] if types.ident == "types" && builder.ident == "builder" => {
-            Some(target.ident.clone())
-        }
-        _ => None,
-    }
-}
-
-/// `T` of `Wrapper<T, ..>`.
-fn first_argument(ty: &syn::Type) -> Option<&syn::Type> {
-    let syn::Type::Path(path) = ty else {
-        return None;
-    };
-    let syn::PathArguments::AngleBracketed(args) = &path.path.segments.last()?.arguments else {
-        return None;
-    };
-    match args.args.first()? {
-        syn::GenericArgument::Type(ty) => Some(ty),
-        _ => None,
-    }
-}
-
 /// `T` and `E` of `-> Result<ResponseValue<T>, Error<E>>`.
 fn result_types(output: &syn::ReturnType) -> Option<(syn::Type, syn::Type)> {
     let syn::ReturnType::Type(_, ty) = output else {
@@ -317,4 +308,30 @@ fn result_types(output: &syn::ReturnType) -> Option<(syn::Type, syn::Type)> {
     let success = first_argument(value)?.clone();
     let error = first_argument(error)?.clone();
     Some((success, error))
+}
+
+/// `T` of a rewritten `send`'s `-> Result<crate::Response<T>, crate::Error>`, for the builder
+/// named `builder`.
+pub(crate) fn success_type_of(file: &syn::File, builder: &str) -> Option<syn::Type> {
+    let module = file.items.iter().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref().map(|(_, items)| items),
+        _ => None,
+    })?;
+    module.iter().find_map(|item| {
+        let syn::Item::Impl(block) = item else {
+            return None;
+        };
+        if self_ident(&block.self_ty).as_deref() != Some(builder) {
+            return None;
+        }
+        block.items.iter().find_map(|item| match item {
+            syn::ImplItem::Fn(f) if f.sig.ident == "send" => {
+                let syn::ReturnType::Type(_, ty) = &f.sig.output else {
+                    return None;
+                };
+                first_argument(first_argument(ty)?).cloned()
+            }
+            _ => None,
+        })
+    })
 }

@@ -87,7 +87,8 @@ fn gateway_of(path: &str) -> Option<Provider> {
         path.strip_prefix(prefix)
             .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
     };
-    if under(RAZORPAY_PREFIX) {
+    // Any version under `/razorpay` (the partner APIs are `/v2`): Razorpay's JSON answer.
+    if under(RAZORPAY_PREFIX) || under(RAZORPAY_PREFIX.trim_end_matches("/v1")) {
         Some(Provider::Razorpay)
     } else if under(IPPOPAY_PREFIX) {
         Some(Provider::Ippopay)

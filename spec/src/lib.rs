@@ -18,6 +18,7 @@
 mod bundle;
 mod document;
 mod limits;
+mod select;
 mod shapes;
 mod walk;
 
@@ -26,6 +27,7 @@ pub use document::{
     Document, check_version, is_openapi_30, pointer, resolve, resolve_with_pointer,
 };
 pub use limits::{DecimalLimits, Limits, RequestLimit, limits_of, request_limits, through_all_of};
+pub use select::select_tags;
 pub use shapes::{
     NULL_SCHEMA, OpenEnum, component_name, nullable_ref, open_enum_values, open_enums,
     schema_ref_name,

@@ -32,6 +32,16 @@ pub(crate) use sealed::Sealed;
 pub trait Gateway: Sealed + Sized + Send + Sync + 'static {
     #[doc(hidden)]
     const PROFILE: &'static GatewayProfile;
+    /// The generated `call_json` of the gateway's operations.
+    #[doc(hidden)]
+    #[cfg(feature = "json-operations")]
+    fn call_json<'a>(
+        client: &'a Client<Self>,
+        operation: &'a str,
+        arguments: &'a crate::JsonArguments,
+    ) -> std::pin::Pin<
+        Box<dyn Future<Output = Result<crate::Response<serde_json::Value>, Error>> + Send + 'a>,
+    >;
 }
 
 /// Declares a gateway module's [`Gateway`]: the marker type `$name` over the module's
@@ -55,6 +65,21 @@ macro_rules! gateway {
                     default_server_path: generated::DEFAULT_SERVER_PATH,
                     operations: generated::OPERATIONS,
                 };
+            #[cfg(feature = "json-operations")]
+            fn call_json<'a>(
+                client: &'a crate::Client<Self>,
+                operation: &'a str,
+                arguments: &'a crate::JsonArguments,
+            ) -> std::pin::Pin<
+                Box<
+                    dyn Future<
+                            Output = Result<crate::Response<serde_json::Value>, crate::Error>,
+                        > + Send
+                        + 'a,
+                >,
+            > {
+                Box::pin(generated::builder::call_json(client, operation, arguments))
+            }
         }
     };
 }
@@ -86,6 +111,20 @@ impl<G: Gateway> Client<G> {
     /// The API root this client sends requests to.
     pub fn base_url(&self) -> &str {
         &self.transport.base_url
+    }
+
+    /// Sends the operation named `operation` (its `operationId`) with `arguments`: each
+    /// parameter by the name the spec gives it (`payment_id`, `expand[]`), the request body as
+    /// `body`, each read into the type the operation's builder takes; the answer is the decoded
+    /// body as JSON. An unknown operation, or an argument missing or of the wrong shape, is
+    /// refused before sending, naming it. A file (multipart upload) cannot be given as JSON.
+    #[cfg(feature = "json-operations")]
+    pub async fn call_json(
+        &self,
+        operation: &str,
+        arguments: &crate::JsonArguments,
+    ) -> Result<crate::Response<serde_json::Value>, Error> {
+        G::call_json(self, operation, arguments).await
     }
 }
 

@@ -51,6 +51,18 @@ impl<T: Inspect> Inspect for Vec<T> {
     }
 }
 
+impl<T: Inspect> Inspect for std::collections::BTreeMap<String, T> {
+    fn below_minimum(&self, path: &mut String) -> Option<(String, i64)> {
+        self.iter().find_map(|(key, value)| {
+            let len = path.len();
+            path.push_str(&format!("[{key:?}]"));
+            let found = value.below_minimum(path);
+            path.truncate(len);
+            found
+        })
+    }
+}
+
 /// Raw JSON has no schema, so nothing is stated about it: a caller that asks for a `Value`
 /// checks it itself.
 impl Inspect for serde_json::Value {
@@ -74,6 +86,19 @@ impl Integer for i64 {
 impl Integer for Option<i64> {
     fn get(&self) -> Option<i64> {
         *self
+    }
+}
+
+/// Generated for an integer whose schema says `minimum: 1`.
+impl Integer for std::num::NonZeroU64 {
+    fn get(&self) -> Option<i64> {
+        i64::try_from(u64::from(*self)).ok()
+    }
+}
+
+impl Integer for Option<std::num::NonZeroU64> {
+    fn get(&self) -> Option<i64> {
+        self.as_ref().and_then(Integer::get)
     }
 }
 

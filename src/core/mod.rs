@@ -16,6 +16,9 @@
 pub(crate) mod client;
 pub(crate) mod error;
 pub(crate) mod inspect;
+#[cfg(feature = "json-operations")]
+pub(crate) mod json_calls;
+pub(crate) mod pages;
 pub(crate) mod profile;
 pub(crate) mod request;
 pub(crate) mod response;

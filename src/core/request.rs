@@ -254,6 +254,14 @@ impl Request {
         })
     }
 
+    /// The request itself, or the first of its arguments that was refused.
+    pub(crate) fn checked(self) -> Result<Self, Invalid> {
+        match self.parts {
+            Err(invalid) => Err(invalid),
+            parts => Ok(Self { parts, ..self }),
+        }
+    }
+
     /// The request to send to `base_url` (the client's API root for the operation's server),
     /// or the reason it is refused.
     pub(crate) fn into_http(self, base_url: &str) -> Result<(reqwest::Request, Body), Invalid> {

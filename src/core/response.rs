@@ -50,6 +50,16 @@ impl<T> Response<T> {
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
     }
+
+    /// The same response over `f` of its body.
+    #[cfg_attr(not(feature = "json-operations"), allow(dead_code))]
+    pub(crate) fn try_map<U, E>(self, f: impl FnOnce(T) -> Result<U, E>) -> Result<Response<U>, E> {
+        Ok(Response {
+            inner: f(self.inner)?,
+            status: self.status,
+            headers: self.headers,
+        })
+    }
 }
 
 impl<T> Deref for Response<T> {

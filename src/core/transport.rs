@@ -90,6 +90,8 @@ impl Transport {
     /// idempotency key where its operation takes one; and whether it is safe to repeat.
     fn prepare(&self, request: Request) -> Result<(reqwest::Request, bool), Error> {
         let operation = request.operation;
+        // A refused argument is reported before anything about where the request would go.
+        let request = request.checked()?;
         let base_url = self.base_url_for(operation)?;
         let (mut http, body) = request.into_http(&base_url)?;
         match body {

@@ -18,7 +18,6 @@
 //! ```
 
 mod notes;
-pub mod pagination;
 pub mod signature;
 pub mod webhook;
 
@@ -171,14 +170,24 @@ mod tests {
         assert!(refund("order42-refund_1").is_ok());
     }
 
-    /// The refund's `X-Refund-Idempotency` parameter carries `x-idempotency-key: true`.
+    /// Exactly the operations Razorpay documents an idempotency header for carry one
+    /// (`x-idempotency-key: true`): both ways of creating a refund, and creating a transfer.
     #[test]
-    fn refunds_take_an_idempotency_key() {
-        let keys: Vec<_> = generated::OPERATIONS
+    fn refunds_and_transfers_take_an_idempotency_key() {
+        let mut keys: Vec<_> = generated::OPERATIONS
             .iter()
             .filter_map(|operation| Some((operation.id, operation.idempotency_header?)))
             .collect();
-        assert_eq!(keys, [("refund_payment", "X-Refund-Idempotency")]);
+        keys.sort();
+        let mut expected = vec![
+            ("refund_payment", "X-Refund-Idempotency"),
+            ("create_refund", "X-Refund-Idempotency"),
+            ("create_transfer", "X-Transfer-Idempotency"),
+        ];
+        expected.retain(|(id, _)| generated::OPERATIONS.iter().any(|o| o.id == *id));
+        expected.sort();
+        assert_eq!(keys, expected);
+        assert!(keys.iter().any(|(id, _)| *id == "refund_payment"));
     }
 
     /// Operation `operation`'s request limits in a spec, read at run time by paygate-spec, the

@@ -33,3 +33,52 @@ pub fn ippopay(server: &MockServer) -> ippopay::Client {
         .build()
         .expect("valid test configuration")
 }
+
+/// A gateway's spec as the client is generated from it: `openapi/<gateway>.yaml` and its
+/// fragments, bundled by paygate-spec.
+pub fn spec(gateway: &str) -> serde_json::Value {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("openapi")
+        .join(format!("{gateway}.yaml"));
+    paygate_spec::load(&root)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json()
+        .clone()
+}
+
+/// Arguments for operation `operation` of `gateway` as the spec exemplifies them: each required
+/// parameter's `example` and the request body's first example, where the spec gives them.
+pub fn example_arguments(gateway: &str, operation: &str) -> paygate::JsonArguments {
+    let doc = spec(gateway);
+    let op = paygate_spec::operations(&doc)
+        .into_iter()
+        .find(|op| op.operation_id() == Some(operation))
+        .unwrap_or_else(|| panic!("{operation} is not in {gateway}'s spec"));
+    let mut arguments = paygate::JsonArguments::new();
+    for parameter in op.parameters(&doc).unwrap() {
+        if let (true, Some(example)) = (parameter.required, parameter.value.get("example")) {
+            arguments.insert(parameter.name.to_owned(), example.clone());
+        }
+    }
+    let body = op.request_body(&doc).unwrap();
+    if let Some(media) = body.as_ref().and_then(|b| b.json()) {
+        let example = media.value.get("example").cloned().or_else(|| {
+            let examples = media.value.get("examples")?.as_object()?;
+            examples.values().next()?.get("value").cloned()
+        });
+        if let Some(example) = example {
+            arguments.insert("body".to_owned(), example);
+        }
+    }
+    arguments
+}
+
+/// A value a path parameter takes: the first of its schema's `enum`, its `example`, else
+/// `<name>_1`.
+pub fn path_value(parameter: &paygate_spec::Parameter<'_>) -> serde_json::Value {
+    let schema = parameter.schema;
+    schema
+        .and_then(|s| s.get("enum")?.get(0).cloned())
+        .or_else(|| parameter.value.get("example").cloned())
+        .unwrap_or_else(|| format!("{}_1", parameter.name).into())
+}

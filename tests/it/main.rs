@@ -4,6 +4,7 @@
 mod common;
 mod decoder_fuzz;
 mod documented_headers;
+mod every_operation;
 mod expanded_entities;
 mod generated_code;
 mod generated_responses;

@@ -1,11 +1,10 @@
-//! Walking a list of 250 payments on a loopback server: every item once, in order, with exactly
-//! the page requests needed.
+//! Walking a list of 250 payments on a loopback server with the generated `all()`: every item
+//! once, in order, with exactly the page requests needed.
 
 use crate::common;
 
 use futures_util::{StreamExt, TryStreamExt};
 use httpmock::prelude::*;
-use paygate::razorpay::pagination::Window;
 use serde_json::json;
 
 fn payment(i: usize) -> serde_json::Value {
@@ -37,18 +36,24 @@ async fn serve<'a>(server: &'a MockServer, total: usize) -> Vec<httpmock::Mock<'
     pages
 }
 
-const WINDOW: Window = Window {
-    from: Some(1_700_000_000),
-    to: Some(1_700_003_600),
-};
+/// Every payment created in the hour the mocks answer for, as `all()` streams them.
+fn all_in_window(
+    client: &paygate::razorpay::Client,
+) -> impl futures_util::Stream<Item = Result<paygate::razorpay::types::Payment, paygate::Error>> + '_
+{
+    client
+        .list_payments()
+        .from(1_700_000_000)
+        .to(1_700_003_600)
+        .all()
+}
 
 #[tokio::test]
 async fn every_item_once_in_order_with_three_page_requests() {
     let server = MockServer::start_async().await;
     let pages = serve(&server, 250).await;
     let client = common::razorpay(&server);
-    let ids: Vec<String> = client
-        .all_payments(WINDOW)
+    let ids: Vec<String> = all_in_window(&client)
         .map_ok(|p| p.id)
         .try_collect()
         .await
@@ -67,8 +72,7 @@ async fn an_exact_multiple_of_100_ends_on_an_empty_page() {
     let server = MockServer::start_async().await;
     let pages = serve(&server, 200).await;
     let client = common::razorpay(&server);
-    let count = client
-        .all_payments(WINDOW)
+    let count = all_in_window(&client)
         .try_fold(0, |n, _| async move { Ok(n + 1) })
         .await
         .unwrap();
@@ -87,12 +91,7 @@ async fn pages_are_fetched_lazily_and_errors_end_the_stream() {
     let server = MockServer::start_async().await;
     let pages = serve(&server, 250).await;
     let client = common::razorpay(&server);
-    let first: Vec<_> = client
-        .all_payments(WINDOW)
-        .take(5)
-        .try_collect()
-        .await
-        .unwrap();
+    let first: Vec<_> = all_in_window(&client).take(5).try_collect().await.unwrap();
     let first_ids: Vec<&str> = first.iter().map(|p| p.id.as_str()).collect();
     assert_eq!(
         first_ids,
@@ -109,10 +108,8 @@ async fn pages_are_fetched_lazily_and_errors_end_the_stream() {
                 .json_body(json!({"error": {"code": "SERVER_ERROR", "description": "boom"}}));
         })
         .await;
-    let results: Vec<_> = common::razorpay(&failing)
-        .all_payments(Window::default())
-        .collect()
-        .await;
+    let failing_client = common::razorpay(&failing);
+    let results: Vec<_> = failing_client.list_payments().all().collect().await;
     assert_eq!(results.len(), 1);
     assert_eq!(
         results[0]

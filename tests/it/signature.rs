@@ -167,11 +167,11 @@ fn verify_then_parse_a_webhook_event() {
 
 #[test]
 fn unknown_webhook_events_decode() {
-    let body = WEBHOOK_BODY.replace("payment.captured", "payment.dispute.created");
+    let body = WEBHOOK_BODY.replace("payment.captured", "payment.teleported");
     let event: WebhookEvent = serde_json::from_str(&body).unwrap();
     assert_eq!(
         event.event,
-        WebhookEventName::Other("payment.dispute.created".into())
+        WebhookEventName::Other("payment.teleported".into())
     );
 }
 

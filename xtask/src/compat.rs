@@ -27,7 +27,7 @@ const LIMITS: [&str; 10] = [
 
 pub fn check(doc: &Document) -> Vec<Problem> {
     let mut problems = doc.problems_from_lines(paygate_codegen::compat::check(&doc.bundled));
-    if let Err(lines) = paygate_codegen::open_enum::collect(&doc.spec) {
+    if let Err(lines) = paygate_codegen::open_enum::collect(&doc.bundled) {
         problems.extend(doc.problems_from_lines(lines));
     }
     let mut walk = ResponseWalk {

@@ -12,6 +12,8 @@ const SHOP: Api = Api {
     spec: "openapi/shop.yaml",
     gateway: "Shop",
     replacements: &[],
+    grouped: false,
+    kept_schemas: &[],
 };
 
 fn fixture() -> Value {

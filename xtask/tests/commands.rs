@@ -10,6 +10,8 @@ const SHOP: Api = Api {
     spec: "openapi/shop.yaml",
     gateway: "Shop",
     replacements: &[],
+    grouped: false,
+    kept_schemas: &[],
 };
 
 struct Scratch(PathBuf);

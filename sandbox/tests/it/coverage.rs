@@ -12,6 +12,45 @@ use serde_json::json;
 
 use crate::common::{assert_spec_clean, control, ippopay, order, razorpay, sandbox};
 
+/// Arguments for `operation` as Razorpay's spec exemplifies them: path parameters as plain ids,
+/// the body's first example.
+fn example_arguments(operation: &str) -> paygate::JsonArguments {
+    static DOC: std::sync::LazyLock<paygate_spec::Document> = std::sync::LazyLock::new(|| {
+        paygate_spec::Document::from_yaml("razorpay", paygate::razorpay::SPEC).unwrap()
+    });
+    let json = DOC.json();
+    let op = paygate_spec::operations(json)
+        .into_iter()
+        .find(|op| op.operation_id() == Some(operation))
+        .unwrap();
+    let mut arguments = paygate::JsonArguments::new();
+    for parameter in op.parameters(json).unwrap() {
+        let value = parameter
+            .schema
+            .and_then(|s| s.get("enum")?.get(0).cloned())
+            .or_else(|| parameter.value.get("example").cloned())
+            .unwrap_or_else(|| format!("{}_1", parameter.name).into());
+        if parameter.required {
+            arguments.insert(parameter.name.to_owned(), value);
+        }
+    }
+    if let Some(media) = op
+        .request_body(json)
+        .unwrap()
+        .as_ref()
+        .and_then(|b| b.json())
+    {
+        let example = media.value.get("example").cloned().or_else(|| {
+            let examples = media.value.get("examples")?.as_object()?;
+            examples.values().next()?.get("value").cloned()
+        });
+        if let Some(example) = example {
+            arguments.insert("body".to_owned(), example);
+        }
+    }
+    arguments
+}
+
 fn operations(api: &str, document: &str) -> BTreeSet<String> {
     SpecValidator::from_yaml(document)
         .expect("the document compiles")
@@ -160,17 +199,63 @@ async fn every_documented_operation_is_served() {
     }
 
     let served: BTreeSet<String> = sb.operations_served().into_keys().collect();
-    let mut documented = operations("razorpay", include_str!("../../../openapi/razorpay.yaml"));
-    documented.extend(operations(
-        "ippopay",
-        include_str!("../../../openapi/ippopay.yaml"),
-    ));
+    let mut documented = operations("razorpay", paygate::razorpay::SPEC);
+    documented.extend(operations("ippopay", paygate::ippopay::SPEC));
     documented.extend(operations(
         "control",
         include_str!("../../openapi/control.yaml"),
     ));
-    assert_eq!(documented.len(), 15 + 4 + 9);
-    let missing: Vec<&String> = documented.difference(&served).collect();
+    assert!(documented.len() >= 153 + 4 + 9, "{}", documented.len());
+    // The sandbox behaves for the operations of orders, payments, refunds and settlements it had
+    // before the spec covered all of Razorpay; every other answers the documented 400 (below).
+    let behaving = [
+        "create_order",
+        "list_orders",
+        "fetch_order",
+        "update_order",
+        "list_order_payments",
+        "list_payments",
+        "fetch_payment",
+        "capture_payment",
+        "refund_payment",
+        "list_payment_refunds",
+        "fetch_payment_refund",
+        "list_refunds",
+        "fetch_refund",
+        "list_settlements",
+        "fetch_settlement",
+    ];
+    let missing: Vec<&String> = documented
+        .difference(&served)
+        .filter(|op| {
+            op.strip_prefix("razorpay/")
+                .is_none_or(|id| behaving.contains(&id))
+        })
+        .collect();
     assert!(missing.is_empty(), "never served: {missing:?}");
     assert_spec_clean(&sb);
+
+    // Every other Razorpay operation, `/v2` included, is answered with Razorpay's error body
+    // (BAD_REQUEST_ERROR): never a crash, a plain-text body or a hang.
+    let mut answered = 0;
+    for op in documented
+        .iter()
+        .filter_map(|op| op.strip_prefix("razorpay/"))
+    {
+        if behaving.contains(&op) {
+            continue;
+        }
+        let arguments = example_arguments(op);
+        match rzp.call_json(op, &arguments).await {
+            // 404 where a path it has not learnt yet reads as an unknown id of one it has
+            // (`/settlements/ondemand` as a settlement id): the same documented error body.
+            Err(paygate::Error::Api { status, .. }) if matches!(status.as_u16(), 400 | 404) => {
+                answered += 1
+            }
+            // An argument the spec's examples leave out is refused before sending.
+            Err(paygate::Error::InvalidRequest { .. }) => {}
+            other => panic!("{op}: {other:?}"),
+        }
+    }
+    assert!(answered >= 100, "{answered} operations answered");
 }

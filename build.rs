@@ -1,6 +1,8 @@
 //! Generates one Rust client per OpenAPI document listed in `paygate_codegen::APIS` whose
 //! feature (named after the API: `razorpay`, `ippopay`) is on, and writes the bundled spec
-//! (root file and fragments) beside it as JSON: the gateway module's `SPEC`.
+//! (root file and fragments) beside it as JSON: the gateway module's `SPEC`. The test-only
+//! documents of `paygate_codegen::TEST_APIS` are generated likewise when their hidden feature
+//! (`test-<name>`: `test-shapes`) is on, which only paygate's own tests do.
 
 use std::path::{Path, PathBuf};
 
@@ -9,12 +11,25 @@ fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo"));
     println!("cargo:rerun-if-changed=build.rs");
     let mut failed = false;
-    for api in paygate_codegen::APIS {
-        let feature = format!("CARGO_FEATURE_{}", api.name.to_uppercase());
-        if std::env::var_os(feature).is_none() {
+    let published = paygate_codegen::APIS.iter().map(|api| (api, api.name.to_owned()));
+    let tests = paygate_codegen::TEST_APIS
+        .iter()
+        .map(|api| (api, format!("test-{}", api.name)));
+    for (api, feature) in published.chain(tests) {
+        let variable = format!("CARGO_FEATURE_{}", feature.to_uppercase().replace('-', "_"));
+        if std::env::var_os(variable).is_none() {
             continue;
         }
         let spec = root.join(api.spec);
+        if !spec.exists() {
+            // A test-only spec is not in the published package (`include` in Cargo.toml).
+            eprintln!(
+                "{}: not found; feature `{feature}` works only in paygate's own repository",
+                api.spec
+            );
+            failed = true;
+            continue;
+        }
         println!("cargo:rerun-if-changed={}", api.spec);
         // The fragments' folder: cargo reruns when any file in it changes, or it appears.
         println!(

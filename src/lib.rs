@@ -15,13 +15,20 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 // With no gateway feature on, the shared core has nothing to serve.
-#![cfg_attr(not(any(feature = "razorpay", feature = "ippopay")), allow(dead_code))]
+#![cfg_attr(
+    not(any(feature = "razorpay", feature = "ippopay", feature = "test-shapes")),
+    allow(dead_code)
+)]
 
 mod core;
 #[cfg(feature = "ippopay")]
 pub mod ippopay;
 #[cfg(feature = "razorpay")]
 pub mod razorpay;
+// Hidden: the test-only client of `tests/shapes/shapes.yaml` (feature `test-shapes`).
+#[cfg(feature = "test-shapes")]
+#[doc(hidden)]
+pub mod shapes;
 
 pub use core::client::{Client, ClientBuilder, Gateway};
 pub use core::error::{ApiError, Error};

@@ -11,7 +11,9 @@ fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo"));
     println!("cargo:rerun-if-changed=build.rs");
     let mut failed = false;
-    let published = paygate_codegen::APIS.iter().map(|api| (api, api.name.to_owned()));
+    let published = paygate_codegen::APIS
+        .iter()
+        .map(|api| (api, api.name.to_owned()));
     let tests = paygate_codegen::TEST_APIS
         .iter()
         .map(|api| (api, format!("test-{}", api.name)));

@@ -13,7 +13,7 @@ use serde_json::value::RawValue;
 /// operation as `REQUEST_LIMITS` (see `codegen`), so the spec is the only place they are written.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct FieldLimits {
-    /// `"body"` (a top-level property of the JSON body), `"query"` or `"header"`.
+    /// `"body"` (a top-level property of the JSON or multipart body), `"query"` or `"header"`.
     pub location: &'static str,
     pub field: &'static str,
     /// Integers: inclusive bounds.
@@ -265,6 +265,25 @@ fn spec_limits(
                 }
             }
         }
+    }
+    Ok(())
+}
+
+/// Checks the top-level `fields` of a body the pre-request check cannot read back from the
+/// request (a `multipart/form-data` upload, sent as a stream) against the operation's limits
+/// on its body.
+pub(crate) fn check_fields(
+    limits: &[FieldLimits],
+    fields: &serde_json::Map<String, serde_json::Value>,
+) -> Result<(), Invalid> {
+    for limits in limits.iter().filter(|l| l.location == "body") {
+        let Some(value) = fields.get(limits.field).filter(|v| !v.is_null()) else {
+            continue;
+        };
+        if let Some(decimal) = &limits.decimal {
+            check_decimal(limits.field, decimal, &value.to_string())?;
+        }
+        check_value(limits, value)?;
     }
     Ok(())
 }
@@ -621,6 +640,43 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The fields of a multipart body, which the pre-request check cannot read from the
+    /// request, are held to the same body limits.
+    #[test]
+    fn multipart_fields_are_held_to_the_body_limits() {
+        let row = |field, max_length, minimum| FieldLimits {
+            location: "body",
+            field,
+            minimum,
+            maximum: None,
+            decimal: None,
+            min_length: None,
+            max_length,
+            pattern: None,
+            max_properties: None,
+            key_max_length: None,
+            value_max_length: None,
+        };
+        let limits = [row("purpose", Some(3), None), row("pages", None, Some(1))];
+        let fields = |value: serde_json::Value| value.as_object().unwrap().clone();
+        assert!(
+            check_fields(
+                &limits,
+                &fields(serde_json::json!({"purpose": "kyc", "pages": 1}))
+            )
+            .is_ok()
+        );
+        assert!(check_fields(&limits, &fields(serde_json::json!({"purpose": null}))).is_ok());
+        let err =
+            check_fields(&limits, &fields(serde_json::json!({"purpose": "kycx"}))).unwrap_err();
+        assert_eq!(
+            (err.field.as_str(), err.value.as_str()),
+            ("purpose", "kycx")
+        );
+        let err = check_fields(&limits, &fields(serde_json::json!({"pages": 0}))).unwrap_err();
+        assert_eq!((err.field.as_str(), err.value.as_str()), ("pages", "0"));
     }
 
     #[test]

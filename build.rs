@@ -1,7 +1,9 @@
 //! Generates one Rust client per OpenAPI document listed in `paygate_codegen::APIS` whose
 //! feature (named after the API: `razorpay`, `ippopay`) is on, with the operations of the
 //! resource groups whose features are on (`razorpay-orders`, ...), and writes the whole bundled
-//! spec (root file and fragments) beside it as JSON: the gateway module's `SPEC`.
+//! spec (root file and fragments) beside it as JSON: the gateway module's `SPEC`. The test-only
+//! documents of `paygate_codegen::TEST_APIS` are generated likewise when their hidden feature
+//! (`test-<name>`: `test-shapes`) is on, which only paygate's own tests do.
 
 use std::path::{Path, PathBuf};
 
@@ -14,12 +16,26 @@ fn main() {
     println!("cargo::rustc-check-cfg=cfg(paygate_no_operations)");
     let mut operations = 0;
     let mut failed = false;
-    for api in paygate_codegen::APIS {
-        let feature = format!("CARGO_FEATURE_{}", api.name.to_uppercase());
-        if std::env::var_os(feature).is_none() {
+    let published = paygate_codegen::APIS
+        .iter()
+        .map(|api| (api, api.name.to_owned()));
+    let tests = paygate_codegen::TEST_APIS
+        .iter()
+        .map(|api| (api, format!("test-{}", api.name)));
+    for (api, feature) in published.chain(tests) {
+        if !enabled(&feature) {
             continue;
         }
         let spec = root.join(api.spec);
+        if !spec.exists() {
+            // A test-only spec is not in the published package (`include` in Cargo.toml).
+            eprintln!(
+                "{}: not found; feature `{feature}` works only in paygate's own repository",
+                api.spec
+            );
+            failed = true;
+            continue;
+        }
         println!("cargo:rerun-if-changed={}", api.spec);
         // The fragments' folder: cargo reruns when any file in it changes, or it appears.
         println!(
@@ -35,10 +51,7 @@ fn main() {
             }
         };
         // The groups (tags) whose features are on, e.g. `razorpay-payment-links`.
-        let selected = match api.select(&doc, |feature| {
-            let var = format!("CARGO_FEATURE_{}", feature.to_uppercase().replace('-', "_"));
-            std::env::var_os(var).is_some()
-        }) {
+        let selected = match api.select(&doc, enabled) {
             Ok(selected) => selected,
             Err(e) => {
                 eprintln!("{e}");
@@ -69,6 +82,12 @@ fn main() {
     if operations == 0 {
         println!("cargo::rustc-cfg=paygate_no_operations");
     }
+}
+
+/// Whether cargo feature `feature` (`razorpay-payment-links`) is on for this build.
+fn enabled(feature: &str) -> bool {
+    let variable = format!("CARGO_FEATURE_{}", feature.to_uppercase().replace('-', "_"));
+    std::env::var_os(variable).is_some()
 }
 
 fn write(path: &Path, source: &str) {

@@ -23,6 +23,10 @@ mod core;
 pub mod ippopay;
 #[cfg(feature = "razorpay")]
 pub mod razorpay;
+// Hidden: the test-only client of `tests/shapes/shapes.yaml` (feature `test-shapes`).
+#[cfg(feature = "test-shapes")]
+#[doc(hidden)]
+pub mod shapes;
 
 pub use core::client::{Client, ClientBuilder, Gateway};
 pub use core::error::{ApiError, Error};

@@ -1,6 +1,7 @@
 //! Turns paygate's OpenAPI documents into Rust source.
 //!
-//! `build.rs` calls [`generate`] for every entry of [`APIS`]; `cargo xtask` calls the same code
+//! `build.rs` calls [`generate`] for every entry of [`APIS`] (and of [`TEST_APIS`] for paygate's
+//! own tests); `cargo xtask` calls the same code
 //! to check that the committed snapshots are current. Progenitor does the heavy lifting; this
 //! crate adds what it cannot do alone:
 //! - [`compat`] rejects, with the file and the operation named, the spec shapes progenitor
@@ -120,6 +121,20 @@ pub const APIS: &[Api] = &[
         kept_schemas: &[],
     },
 ];
+
+/// APIs generated only for paygate's own tests, never published: `build.rs` generates one when
+/// the hidden feature `test-<name>` is on (paygate's dev-dependency on itself turns it on for
+/// `cargo test`). `cargo xtask` does not check or publish them.
+pub const TEST_APIS: &[Api] = &[Api {
+    // One operation of every shape the Razorpay API uses, proven on the wire
+    // by `tests/it/operation_shapes.rs`.
+    name: "shapes",
+    spec: "tests/shapes/shapes.yaml",
+    gateway: "Shapes",
+    replacements: &[],
+    grouped: false,
+    kept_schemas: &[],
+}];
 
 /// Why a spec could not be turned into Rust. Every message starts with the spec file.
 #[derive(Debug)]

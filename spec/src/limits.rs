@@ -11,7 +11,8 @@ use crate::{Document, ParameterIn, nullable_ref, resolve, resolve_with_pointer};
 pub struct RequestLimit {
     /// The operation's `operationId`.
     pub operation: String,
-    /// `"body"` (a top-level property of the JSON body), `"query"` or `"header"`.
+    /// `"body"` (a top-level property of the JSON or `multipart/form-data` body), `"query"` or
+    /// `"header"`.
     pub location: &'static str,
     /// The field's name in the spec.
     pub field: String,
@@ -53,7 +54,8 @@ pub struct DecimalLimits {
 
 /// The limits of every request field of `doc` that has any: for each operation with an
 /// `operationId`, in document order ([`Document::operations`]), its query and header
-/// parameters, then the top-level properties of its JSON request body in document order. An
+/// parameters, then the top-level properties of its request body (JSON or `multipart/form-data`)
+/// in document order. An
 /// operation's rows are together.
 pub fn request_limits(doc: &Document) -> Vec<RequestLimit> {
     let json = doc.json();
@@ -92,10 +94,15 @@ pub fn request_limits(doc: &Document) -> Vec<RequestLimit> {
         else {
             continue;
         };
-        let Some(schema) = body.pointer("/content/application~1json/schema") else {
+        // The body's fields: JSON, or the text parts of a multipart upload (its file fields
+        // have no limits).
+        let Some((media, schema)) = ["application~1json", "multipart~1form-data"]
+            .into_iter()
+            .find_map(|media| Some((media, body.pointer(&format!("/content/{media}/schema"))?)))
+        else {
             continue;
         };
-        let schema_pointer = format!("{body_pointer}/content/application~1json/schema");
+        let schema_pointer = format!("{body_pointer}/content/{media}/schema");
         let Ok((schema_pointer, schema)) =
             resolve_with_pointer(json, schema, schema_pointer, &op.at)
         else {
@@ -269,6 +276,34 @@ mod tests {
                 exclusive_maximum: false,
                 multiple_of: Some("0.01".into()),
             })
+        );
+    }
+
+    /// A multipart upload's text fields are limited like a JSON body's (found by
+    /// `tests/shapes/shapes.yaml`: its `purpose` went unchecked).
+    #[test]
+    fn multipart_body_fields_have_their_limits() {
+        let doc = doc(
+            "openapi: 3.0.3\npaths:\n  /documents:\n    post:\n      operationId: upload_document\n      requestBody: {content: {multipart/form-data: {schema: {type: object, properties: {file: {type: string, format: binary}, purpose: {type: string, maxLength: 20}, pages: {type: integer, minimum: 1}}}}}}\n      responses: {'200': {description: ok}}\n",
+        );
+        let rows = request_limits(&doc);
+        let fields: Vec<_> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r.location,
+                    r.field.as_str(),
+                    r.limits.max_length,
+                    r.limits.minimum,
+                )
+            })
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("body", "purpose", Some(20), None),
+                ("body", "pages", None, Some(1))
+            ]
         );
     }
 

@@ -47,7 +47,7 @@ pub trait Gateway: Sealed + Sized + Send + Sync + 'static {
 /// Declares a gateway module's [`Gateway`]: the marker type `$name` over the module's
 /// `generated` tables, with the names the gateway's dashboard gives its key pair.
 /// Each gateway module invokes it once; all else about a gateway comes from its spec.
-#[cfg(any(feature = "razorpay", feature = "ippopay"))]
+#[cfg(any(feature = "razorpay", feature = "ippopay", feature = "test-shapes"))]
 macro_rules! gateway {
     ($(#[$doc:meta])* $name:ident, $module:literal, ($key:literal, $secret:literal)) => {
         $(#[$doc])*
@@ -83,7 +83,7 @@ macro_rules! gateway {
         }
     };
 }
-#[cfg(any(feature = "razorpay", feature = "ippopay"))]
+#[cfg(any(feature = "razorpay", feature = "ippopay", feature = "test-shapes"))]
 pub(crate) use gateway;
 
 /// A client of gateway `G`: every operation of `G`'s spec is a method, e.g.

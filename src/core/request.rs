@@ -46,6 +46,9 @@ pub(crate) enum Body {
 /// be absent.
 pub(crate) type Files = Vec<(&'static str, Option<File>)>;
 
+/// The media type of a file given none: reqwest would send its part without a `Content-Type`.
+const DEFAULT_MEDIA_TYPE: &str = "application/octet-stream";
+
 /// A file to upload in a `multipart/form-data` request body: its bytes, the file name sent with
 /// it and its media type. Request fields the spec declares `format: binary` have this type.
 #[derive(Clone, Default)]
@@ -221,32 +224,44 @@ impl Request {
     /// A `multipart/form-data` body: `files` are the body's file fields, by the name the spec
     /// gives them, taken out of `body` by the generated `send`; every other field of `body` that
     /// is present becomes a text part.
+    ///
+    /// The fields are checked here against the spec's limits on the body: the pre-request
+    /// check reads a JSON body back from its bytes, but a multipart body is a stream.
     pub(crate) fn multipart<T: Serialize>(self, body: Result<(T, Files), String>) -> Self {
+        let limits = self.operation.limits;
         self.with(|parts| {
             let (fields, files) = argument("body", body)?;
-            let fields = serde_json::to_value(&fields)
-                .map_err(|e| Invalid::new("body", "", format!("cannot be serialized: {e}")))?;
-            let mut form = reqwest::multipart::Form::new();
-            if let serde_json::Value::Object(fields) = fields {
-                for (name, value) in fields {
-                    let text = match value {
-                        serde_json::Value::Null => continue,
-                        serde_json::Value::String(text) => text,
-                        other => other.to_string(),
-                    };
-                    form = form.text(name, text);
+            let fields = match serde_json::to_value(&fields) {
+                Ok(serde_json::Value::Object(fields)) => fields,
+                Ok(other) => return Err(Invalid::new("body", other, "is not an object")),
+                Err(e) => {
+                    return Err(Invalid::new(
+                        "body",
+                        "",
+                        format!("cannot be serialized: {e}"),
+                    ));
                 }
+            };
+            validate::check_fields(limits, &fields)?;
+            let mut form = reqwest::multipart::Form::new();
+            for (name, value) in fields {
+                let text = match value {
+                    serde_json::Value::Null => continue,
+                    serde_json::Value::String(text) => text,
+                    other => other.to_string(),
+                };
+                form = form.text(name, text);
             }
             for (name, file) in files {
                 let Some(file) = file else { continue };
-                let mut part =
+                let media_type = file.media_type.as_deref().unwrap_or(DEFAULT_MEDIA_TYPE);
+                let part =
                     reqwest::multipart::Part::stream(reqwest::Body::from(file.bytes.clone()))
-                        .file_name(file.name.clone());
-                if let Some(media_type) = &file.media_type {
-                    part = part.mime_str(media_type).map_err(|_| {
-                        Invalid::new(name, media_type, "is not a media type (`type/subtype`)")
-                    })?;
-                }
+                        .file_name(file.name.clone())
+                        .mime_str(media_type)
+                        .map_err(|_| {
+                            Invalid::new(name, media_type, "is not a media type (`type/subtype`)")
+                        })?;
                 form = form.part(name, part);
             }
             parts.body = Body::Multipart(form);

@@ -12,6 +12,7 @@ mod hostile_server;
 mod ippopay_wire;
 mod logging;
 mod money_and_notes;
+mod operation_shapes;
 mod pagination;
 mod path_parameters;
 mod razorpay_wire;

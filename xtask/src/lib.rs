@@ -128,7 +128,7 @@ pub fn spec_check_against(
         report.problems.extend(check_parsed(&doc));
 
         let snapshot = std::fs::read_to_string(root.join(snapshot::snapshot_path(api))).ok();
-        let generated = paygate_codegen::generate(api, root);
+        let generated = snapshot::generate(api, &doc.bundled);
         report
             .problems
             .extend(snapshot::check(&doc, api, generated, snapshot.as_deref()));

@@ -1,16 +1,26 @@
 //! Check 5: the generated code matches the committed insta snapshot, so a spec edit without a
-//! snapshot review fails.
+//! snapshot review fails. An API generated per resource group is checked here by the client of
+//! no group (its `_shared` snapshot: webhook payloads, error body); each group's snapshot is
+//! pinned by `tests/it/generated_code.rs`.
 
 use paygate_codegen::{Api, CodegenError};
 
 use crate::document::{Document, Problem};
 
-/// Where `tests/it/generated_code.rs` keeps the snapshot of one API's generated client.
+/// Where `tests/it/generated_code.rs` keeps the snapshot of one API's generated client (of
+/// its client without any group, for a grouped API).
 pub fn snapshot_path(api: &Api) -> String {
+    let which = if api.grouped { "shared" } else { "client" };
     format!(
-        "tests/it/snapshots/it__generated_code__{}_client.snap",
+        "tests/it/snapshots/it__generated_code__{}_{which}.snap",
         api.name
     )
+}
+
+/// The code the snapshot of [`snapshot_path`] holds, generated from `doc`.
+pub fn generate(api: &Api, doc: &paygate_spec::Document) -> Result<String, CodegenError> {
+    let selected = api.select(doc, |_| false)?;
+    paygate_codegen::generate_from(api, &selected)
 }
 
 /// The body of an insta snapshot file: what follows the `---` front matter.

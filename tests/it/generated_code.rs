@@ -115,12 +115,40 @@ fn every_resource_group_has_its_feature() {
         .iter()
         .map(|f| f.as_str().unwrap())
         .collect();
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
     for tag in doc.json()["tags"].as_array().unwrap() {
-        let feature = razorpay.group_feature(tag["name"].as_str().unwrap());
+        let tag = tag["name"].as_str().unwrap();
+        let feature = razorpay.group_feature(tag);
         assert!(features.contains_key(&feature), "no feature {feature}");
         assert!(
             all.contains(feature.as_str()),
             "razorpay-all lacks {feature}"
+        );
+        // The README's row for the group lists exactly its operations.
+        let operations: Vec<String> = paygate_spec::operations(doc.json())
+            .iter()
+            .filter(|op| op.op["tags"][0] == tag)
+            .map(|op| format!("`{}`", op.operation_id().unwrap()))
+            .collect();
+        let row = format!(
+            "| `{feature}` | {} | {} |",
+            operations.len(),
+            operations.join(", ")
+        );
+        let listed = readme
+            .lines()
+            .find(|line| line.starts_with(&format!("| `{feature}` |")))
+            .unwrap_or_else(|| panic!("README.md has no row for {feature}"));
+        let sorted = |line: &str| {
+            let mut words: Vec<String> = line.split(", ").map(str::to_owned).collect();
+            words.sort();
+            words
+        };
+        assert_eq!(
+            sorted(listed),
+            sorted(&row),
+            "README.md's row for {feature}"
         );
     }
 }

@@ -16,14 +16,15 @@ use crate::spec_examples::keeps_every_field;
 
 /// What the server saw last, and what it answers.
 #[derive(Default)]
-struct Exchange {
-    method: Option<Method>,
-    uri: Option<Uri>,
-    body: Vec<u8>,
-    answer: Value,
+pub(crate) struct Exchange {
+    pub(crate) method: Option<Method>,
+    pub(crate) uri: Option<Uri>,
+    pub(crate) body: Vec<u8>,
+    pub(crate) answer: Value,
 }
 
-async fn server() -> (String, Arc<Mutex<Exchange>>) {
+/// A loopback server that records each request and answers with `answer`.
+pub(crate) async fn server() -> (String, Arc<Mutex<Exchange>>) {
     let shared = Arc::new(Mutex::new(Exchange::default()));
     let state = shared.clone();
     let app = axum::Router::new().fallback(move |method: Method, uri: Uri, body: Bytes| {

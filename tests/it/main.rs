@@ -19,6 +19,7 @@ mod razorpay_wire;
 mod request_validation;
 mod response_limit;
 mod retry_rule;
+mod sdk_fixtures;
 mod secrets;
 mod seed_examples;
 mod signature;

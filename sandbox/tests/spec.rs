@@ -128,6 +128,32 @@ fn body_request(
     spec.validate_request(&route, &[], &json_headers(), Some(&body))
 }
 
+/// The JSON content type and every required header parameter of `op`, with the value its
+/// schema lists first, or its example.
+fn required_headers(doc: &Value, op: &Op<'_>) -> HeaderMap {
+    let mut headers = json_headers();
+    let parameters = paygate_spec::operations(doc)
+        .into_iter()
+        .find(|o| o.operation_id() == Some(op.id.as_str()))
+        .map(|o| o.parameters(doc).unwrap())
+        .unwrap_or_default();
+    for parameter in parameters {
+        if parameter.location != paygate_spec::ParameterIn::Header || !parameter.required {
+            continue;
+        }
+        let value = parameter
+            .schema
+            .and_then(|s| s.get("enum")?.get(0)?.as_str())
+            .or_else(|| parameter.value.get("example")?.as_str())
+            .unwrap_or("x");
+        headers.insert(
+            http::HeaderName::from_bytes(parameter.name.as_bytes()).unwrap(),
+            value.parse().unwrap(),
+        );
+    }
+    headers
+}
+
 fn query_request(
     spec: &SpecValidator,
     path: &str,
@@ -162,7 +188,8 @@ fn validators_are_send_and_sync() {
 #[test]
 fn every_operation_of_both_documents_routes_with_its_path_parameters() {
     let mut total = 0;
-    for (text, spec, expected) in [(RAZORPAY, razorpay(), 15), (IPPOPAY, ippopay(), 4)] {
+    // Every operation Razorpay's official SDKs call, and Ippopay's four.
+    for (text, spec, expected) in [(RAZORPAY, razorpay(), 153), (IPPOPAY, ippopay(), 4)] {
         let doc = document(text);
         let ops = operations(&doc);
         assert_eq!(ops.len(), expected, "operations in the document");
@@ -181,7 +208,7 @@ fn every_operation_of_both_documents_routes_with_its_path_parameters() {
         }
         assert_eq!(spec.base_path(), "/v1");
     }
-    assert_eq!(total, 19);
+    assert_eq!(total, 157);
 }
 
 #[test]
@@ -296,7 +323,15 @@ fn every_documented_request_example_validates_against_its_schema() {
             };
             let (path, _) = concrete_path(&doc, &op);
             for (name, example) in examples(&doc, resolve(&doc, body)) {
-                if let Err(v) = body_request(spec, op.method.clone(), &path, example) {
+                // A file upload's example stands for multipart parts, not a JSON body: its
+                // fields are checked by the client's wire test (`tests/it/operation_shapes.rs`).
+                if name.starts_with("multipart/form-data") {
+                    continue;
+                }
+                let route = route(spec, op.method.clone(), &path);
+                let body = serde_json::to_vec(example).unwrap();
+                let headers = required_headers(&doc, &op);
+                if let Err(v) = spec.validate_request(&route, &[], &headers, Some(&body)) {
                     panic!("{} {name}: {v:?}", op.id);
                 }
                 checked += 1;

@@ -64,6 +64,25 @@ pub(crate) fn builder_form(ty: &syn::Type) -> Option<syn::Ident> {
     }
 }
 
+/// The items of the generated module `name` (`types`, `builder`).
+pub(crate) fn module<'a>(file: &'a syn::File, name: &str) -> Option<&'a Vec<syn::Item>> {
+    file.items.iter().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == name => m.content.as_ref().map(|(_, items)| items),
+        _ => None,
+    })
+}
+
+/// The items of the generated module `name`, to add to.
+pub(crate) fn module_mut<'a>(
+    file: &'a mut syn::File,
+    name: &str,
+) -> Option<&'a mut Vec<syn::Item>> {
+    file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

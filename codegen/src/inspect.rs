@@ -81,14 +81,8 @@ fn holds_struct(ty: &syn::Type, structs: &BTreeSet<String>) -> bool {
 /// `impl Inspect` for every struct of the generated `types` module.
 pub fn implement(file: &mut syn::File, spec: &OpenAPI) -> Result<(), String> {
     let rules = rules(spec);
-    let types = file
-        .items
-        .iter()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, i)| i),
-            _ => None,
-        })
-        .ok_or("no `types` module in the generated code")?;
+    let types =
+        crate::fields::module(file, "types").ok_or("no `types` module in the generated code")?;
     let structs: Vec<&syn::ItemStruct> = types
         .iter()
         .filter_map(|item| match item {

@@ -69,14 +69,7 @@ pub fn add(file: &mut syn::File, operations: &[OperationFacts]) -> Result<(), St
             }
         });
     }
-    let module = file
-        .items
-        .iter_mut()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, i)| i),
-            _ => None,
-        })
-        .ok_or("no `builder` module")?;
+    let module = crate::fields::module_mut(file, "builder").ok_or("no `builder` module")?;
     let item: syn::Item = syn::parse_quote! {
         /// `paygate::Client::call_json` of this gateway: the operation named `operation`, its
         /// arguments read from JSON into the types its builder takes.

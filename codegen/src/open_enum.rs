@@ -182,17 +182,11 @@ fn render(open: &OpenEnum) -> proc_macro2::TokenStream {
 
 /// Adds the open enums to the generated `types` module.
 pub fn inject(file: &mut syn::File, open_enums: &[OpenEnum]) -> Result<(), String> {
-    let types = file
-        .items
-        .iter_mut()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
-            _ => None,
-        })
-        .ok_or("progenitor produced no `types` module")?;
+    let types =
+        crate::fields::module_mut(file, "types").ok_or("progenitor produced no `types` module")?;
     for open in open_enums {
         let items: syn::File = syn::parse2(render(open)).map_err(|e| e.to_string())?;
-        types.1.extend(items.items);
+        types.extend(items.items);
     }
     Ok(())
 }

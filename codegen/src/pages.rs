@@ -90,14 +90,7 @@ pub fn add(
             }
         });
     }
-    let module = file
-        .items
-        .iter_mut()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, i)| i),
-            _ => None,
-        })
-        .ok_or("no `builder` module")?;
+    let module = crate::fields::module_mut(file, "builder").ok_or("no `builder` module")?;
     let parsed: syn::File =
         syn::parse2(quote!(#(#impls)*)).map_err(|e| format!("`all()` does not parse: {e}"))?;
     module.extend(parsed.items);
@@ -115,10 +108,7 @@ fn last_ident(ty: &syn::Type) -> Option<String> {
 /// the field is optional.
 fn items_fields(file: &syn::File) -> BTreeMap<String, (syn::Type, bool)> {
     let mut found = BTreeMap::new();
-    let Some(types) = file.items.iter().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, i)| i),
-        _ => None,
-    }) else {
+    let Some(types) = crate::fields::module(file, "types") else {
         return found;
     };
     for item in types {

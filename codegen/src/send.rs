@@ -38,7 +38,7 @@ pub fn rewrite(file: &mut syn::File, operations: &[OperationFacts]) -> Result<()
         }
     }
     let body_fields = body_fields(file);
-    let Some(module) = builder_module(file) else {
+    let Some(module) = crate::fields::module_mut(file, "builder") else {
         if operations.is_empty() {
             return Ok(());
         }
@@ -123,12 +123,7 @@ pub(crate) fn is_field_of(parameter: &ParameterFacts, field: &str) -> bool {
 
 /// Each builder struct's fields, by the builder's name.
 pub(crate) fn builder_fields(file: &syn::File) -> BTreeMap<String, Vec<syn::Field>> {
-    file.items
-        .iter()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref().map(|(_, i)| i),
-            _ => None,
-        })
+    crate::fields::module(file, "builder")
         .map(|module| builder_fields_in(module))
         .unwrap_or_default()
 }
@@ -143,19 +138,9 @@ fn builder_fields_in(module: &[syn::Item]) -> BTreeMap<String, Vec<syn::Field>> 
         .collect()
 }
 
-fn builder_module(file: &mut syn::File) -> Option<&mut Vec<syn::Item>> {
-    file.items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    })
-}
-
 /// For every struct of the `types` module: each field's JSON name and its Rust identifier.
 fn body_fields(file: &syn::File) -> BTreeMap<String, BTreeMap<String, syn::Ident>> {
-    let Some(types) = file.items.iter().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| items),
-        _ => None,
-    }) else {
+    let Some(types) = crate::fields::module(file, "types") else {
         return BTreeMap::new();
     };
     types
@@ -313,10 +298,7 @@ fn result_types(output: &syn::ReturnType) -> Option<(syn::Type, syn::Type)> {
 /// `T` of a rewritten `send`'s `-> Result<crate::Response<T>, crate::Error>`, for the builder
 /// named `builder`.
 pub(crate) fn success_type_of(file: &syn::File, builder: &str) -> Option<syn::Type> {
-    let module = file.items.iter().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref().map(|(_, items)| items),
-        _ => None,
-    })?;
+    let module = crate::fields::module(file, "builder")?;
     module.iter().find_map(|item| {
         let syn::Item::Impl(block) = item else {
             return None;

@@ -82,3 +82,14 @@ pub fn path_value(parameter: &paygate_spec::Parameter<'_>) -> serde_json::Value 
         .or_else(|| parameter.value.get("example").cloned())
         .unwrap_or_else(|| format!("{}_1", parameter.name).into())
 }
+
+/// A Razorpay client for a loopback server at `url`, its base URL ending in the spec's default
+/// path (`/v1`) so that operations on another server (`/v2`) find theirs; retries off.
+pub fn razorpay_v1(url: &str) -> razorpay::Client {
+    razorpay::Client::builder(RAZORPAY_KEY_ID, RAZORPAY_KEY_SECRET)
+        .base_url(format!("{url}/v1"))
+        .allow_insecure_http()
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("valid test configuration")
+}

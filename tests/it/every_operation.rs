@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 use axum::http::{Method, StatusCode, Uri};
-use paygate::{Gateway, RetryPolicy, ippopay, razorpay};
+use paygate::{Gateway, RetryPolicy, ippopay};
 use serde_json::Value;
 
 use crate::common;
@@ -187,12 +187,7 @@ async fn check_every_operation<G: Gateway>(
 #[tokio::test]
 async fn every_razorpay_operation_sends_and_decodes_its_documented_examples() {
     let (url, exchange) = server().await;
-    let client = razorpay::Client::builder(common::RAZORPAY_KEY_ID, common::RAZORPAY_KEY_SECRET)
-        .base_url(format!("{url}/v1"))
-        .allow_insecure_http()
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let client = common::razorpay_v1(&url);
     let (operations, exchanges) =
         check_every_operation("razorpay", &client, &exchange, "/v1").await;
     println!("razorpay: {operations} operations, {exchanges} exchanges");

@@ -5,7 +5,6 @@
 
 use std::path::Path;
 
-use paygate::{RetryPolicy, razorpay};
 use serde_json::Value;
 
 use crate::common;
@@ -57,12 +56,7 @@ fn fixtures() -> Vec<(String, String, String)> {
 #[tokio::test]
 async fn every_sdk_fixture_decodes_as_the_answer_of_its_operations() {
     let (url, exchange) = server().await;
-    let client = razorpay::Client::builder(common::RAZORPAY_KEY_ID, common::RAZORPAY_KEY_SECRET)
-        .base_url(format!("{url}/v1"))
-        .allow_insecure_http()
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let client = common::razorpay_v1(&url);
     let doc = common::spec("razorpay");
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/razorpay-sdk");
     let rows = fixtures();

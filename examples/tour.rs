@@ -326,7 +326,7 @@ async fn razorpay_tour(
     // A week later: the refunds are processed and the captured money is settled.
     sandbox
         .advance_clock(Duration::from_secs(7 * 24 * 3600))
-        .await;
+        .await?;
     let refund = client.fetch_refund().refund_id(&partial.id).send().await?;
     let settlements: Vec<_> = client.list_settlements().all().try_collect().await?;
     outcome.refund_status = refund.status.as_ref().map(ToString::to_string);
@@ -528,7 +528,7 @@ impl WebhookReceiver {
         let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
         let url = format!("http://{}/webhooks/razorpay", listener.local_addr()?);
         tokio::spawn(async move { axum::serve(listener, app).await });
-        sandbox.set_razorpay_webhook(url, Self::SECRET).await;
+        sandbox.set_razorpay_webhook(url, Self::SECRET).await?;
         Ok(Self { events })
     }
 

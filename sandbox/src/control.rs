@@ -135,14 +135,24 @@ fn parse<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, ControlError
         })
 }
 
-/// Moves the clock forward and runs what became due; returns the new time.
-pub(crate) fn advance_clock(shared: &Shared, by: Duration) -> i64 {
+/// Moves the clock forward and runs what became due; returns the new time. An advance past the
+/// latest time the sandbox can show is refused (naming `seconds`) and changes nothing.
+pub(crate) fn advance_clock(shared: &Shared, by: Duration) -> Result<i64, ControlError> {
     let mut world = shared.world();
-    world.clock.advance(by);
+    let now = world.clock.advance(by).map_err(|refused| {
+        ControlError::rejected(
+            400,
+            format!(
+                "seconds = {}: moves the sandbox clock past 9999-12-31T23:59:59Z, the latest time it can show",
+                refused.by_secs
+            ),
+            Some("seconds"),
+        )
+    })?;
     let events = razorpay::settlements::on_clock_advanced(&mut world);
     // Queued under the lock, so events go out in the order they happened.
     shared.send_webhooks(events);
-    world.clock.now()
+    Ok(now)
 }
 
 /// The routes under `/_sandbox`.
@@ -213,7 +223,7 @@ async fn clock_advance(
     body: Bytes,
 ) -> Result<Json<Now>, ControlError> {
     let request: AdvanceRequest = parse(&body)?;
-    let now = advance_clock(&shared, Duration::from_secs(request.seconds));
+    let now = advance_clock(&shared, Duration::from_secs(request.seconds))?;
     Ok(Json(Now { now }))
 }
 
@@ -246,21 +256,7 @@ async fn set_webhook(
     body: Bytes,
 ) -> Result<StatusCode, ControlError> {
     let request: WebhookRequest = parse(&body)?;
-    if reqwest::Url::parse(&request.url).is_err() {
-        return Err(ControlError::rejected(
-            400,
-            "The url is not a valid URL",
-            Some("url"),
-        ));
-    }
-    if request.secret.is_empty() {
-        return Err(ControlError::rejected(
-            400,
-            "The secret must not be empty",
-            Some("secret"),
-        ));
-    }
-    shared.webhooks.configure(request.url, request.secret);
+    shared.webhooks.configure(request.url, request.secret)?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -213,12 +213,24 @@ async fn handle(
         return refusal;
     }
     let (parts, body) = request.into_parts();
-    let limit = shared.config.body_limit;
-    let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
-        return api.bad_request(
-            format!("The request body is too large: at most {limit} bytes are accepted"),
-            None,
-        );
+    let (limit, timeout) = (shared.config.body_limit, shared.config.read_timeout);
+    let bytes = match tokio::time::timeout(timeout, axum::body::to_bytes(body, limit)).await {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(_)) => {
+            return api.bad_request(
+                format!("The request body is too large: at most {limit} bytes are accepted"),
+                None,
+            );
+        }
+        Err(_) => {
+            return api.bad_request(
+                format!(
+                    "The request body did not arrive within {} ms",
+                    timeout.as_millis()
+                ),
+                None,
+            );
+        }
     };
     if let Some(route) = route {
         let query: Vec<(String, String)> =
@@ -335,6 +347,7 @@ mod tests {
             base_url: "http://127.0.0.1:1".into(),
             auto_capture_default: false,
             body_limit: 1024,
+            read_timeout: std::time::Duration::from_secs(30),
             webhook_attempts: 1,
             webhook_backoff: std::time::Duration::ZERO,
         });

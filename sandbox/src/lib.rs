@@ -174,6 +174,7 @@ pub struct SandboxBuilder {
     ippopay_keys: (String, String),
     auto_capture: bool,
     body_limit: usize,
+    read_timeout: Duration,
     webhook_attempts: u32,
     webhook_backoff: Duration,
 }
@@ -186,6 +187,7 @@ impl Default for SandboxBuilder {
             ippopay_keys: (IPPOPAY_PUBLIC_KEY.into(), IPPOPAY_SECRET_KEY.into()),
             auto_capture: false,
             body_limit: 64 * 1024,
+            read_timeout: Duration::from_secs(30),
             webhook_attempts: 3,
             webhook_backoff: Duration::from_millis(20),
         }
@@ -233,6 +235,14 @@ impl SandboxBuilder {
         self
     }
 
+    /// How long a client may take to send a request's headers, and then its body (default 30 s):
+    /// a client that stalls on its headers is disconnected, one that stalls on its body gets the
+    /// gateway's 400, and neither holds anything else up.
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = timeout;
+        self
+    }
+
     /// Webhook delivery attempts in all (default 3) and the wait before the second attempt,
     /// doubled before each later one (default 20 ms).
     pub fn webhook_retries(mut self, attempts: u32, first_backoff: Duration) -> Self {
@@ -257,6 +267,7 @@ impl SandboxBuilder {
             base_url: base_url.clone(),
             auto_capture_default: self.auto_capture,
             body_limit: self.body_limit,
+            read_timeout: self.read_timeout,
             webhook_attempts: self.webhook_attempts,
             webhook_backoff: self.webhook_backoff,
         }));
@@ -374,8 +385,9 @@ impl Sandbox {
     }
 
     /// Moves the sandbox clock forward by `by`; refunds and settlements that became due happen.
-    /// Returns the new time, Unix seconds.
-    pub async fn advance_clock(&self, by: Duration) -> i64 {
+    /// Returns the new time, Unix seconds. Refused, changing nothing, if it would take the clock
+    /// past 9999-12-31T23:59:59Z.
+    pub async fn advance_clock(&self, by: Duration) -> Result<i64, ControlError> {
         control::advance_clock(&self.shared, by)
     }
 
@@ -394,9 +406,13 @@ impl Sandbox {
         self.shared.faults().push(fault);
     }
 
-    /// Sends Razorpay webhooks to `url`, signed with `secret`.
-    pub async fn set_razorpay_webhook(&self, url: impl Into<String>, secret: impl Into<String>) {
-        self.shared.webhooks.configure(url.into(), secret.into());
+    /// Sends Razorpay webhooks to `url` (`http` or `https`), signed with `secret` (not empty).
+    pub async fn set_razorpay_webhook(
+        &self,
+        url: impl Into<String>,
+        secret: impl Into<String>,
+    ) -> Result<(), ControlError> {
+        self.shared.webhooks.configure(url.into(), secret.into())
     }
 
     /// Every webhook delivery so far, oldest first.

@@ -12,7 +12,7 @@ use axum::body::Body;
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
@@ -192,12 +192,16 @@ pub(crate) async fn serve(
             },
             _ = shutdown.changed() => break,
         };
+        let read_timeout = shared.config.read_timeout;
         let (shared, router, mut shutdown) = (shared.clone(), router.clone(), shutdown.clone());
         connections.spawn(async move {
             let service = hyper::service::service_fn(move |request| {
                 handle(shared.clone(), router.clone(), request)
             });
+            // A client that never finishes its headers is disconnected instead of holding a task.
             let connection = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(read_timeout)
                 .serve_connection(TokioIo::new(stream), service);
             tokio::pin!(connection);
             tokio::select! {

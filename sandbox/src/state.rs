@@ -30,6 +30,8 @@ pub(crate) struct Config {
     pub(crate) auto_capture_default: bool,
     /// Largest request body accepted, in bytes.
     pub(crate) body_limit: usize,
+    /// How long a client may take to send a request's headers, and then its body.
+    pub(crate) read_timeout: Duration,
     /// Webhook delivery attempts in all, and the backoff before the second (doubled after).
     pub(crate) webhook_attempts: u32,
     pub(crate) webhook_backoff: Duration,

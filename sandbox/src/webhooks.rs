@@ -13,6 +13,7 @@ use paygate::razorpay::webhook::{EVENT_ID_HEADER, SIGNATURE_HEADER};
 use serde::{Deserialize, Serialize};
 use tokio::sync::{Notify, mpsc};
 
+use crate::control::ControlError;
 use crate::errors::built;
 use crate::support::lock;
 
@@ -101,9 +102,28 @@ impl Outbox {
         }
     }
 
-    /// Sets (or replaces) the webhook URL and secret.
-    pub(crate) fn configure(&self, url: String, secret: String) {
+    /// Sets (or replaces) the webhook URL and secret. Only an `http` or `https` URL with a host
+    /// is taken (never `file://` or another scheme the sandbox would send to), and a non-empty
+    /// secret; anything else is refused naming the field and its value.
+    pub(crate) fn configure(&self, url: String, secret: String) -> Result<(), ControlError> {
+        let refused =
+            |why: &str| ControlError::rejected(400, format!("url = {url:?}: {why}"), Some("url"));
+        let parsed = reqwest::Url::parse(&url).map_err(|e| refused(&format!("not a URL ({e})")))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(refused("webhooks are sent over http or https only"));
+        }
+        if parsed.host().is_none() {
+            return Err(refused("the URL names no host"));
+        }
+        if secret.is_empty() {
+            return Err(ControlError::rejected(
+                400,
+                "secret = \"\": the secret must not be empty",
+                Some("secret"),
+            ));
+        }
         *lock(&self.inner.target) = Some(Target { url, secret });
+        Ok(())
     }
 
     /// Forgets the target, the record of deliveries, and everything not yet delivered.

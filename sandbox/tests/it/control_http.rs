@@ -209,3 +209,102 @@ async fn ippopay_orders_are_paid_over_http_and_the_sandbox_stops() {
     let gone = http().get(format!("{url}/orders")).send().await;
     assert!(gone.is_err(), "nothing listens after shutdown");
 }
+
+/// Moving the clock past the latest time the sandbox can show is refused and changes nothing;
+/// at that latest time both gateways still create and answer (no arithmetic on it overflows).
+#[tokio::test]
+async fn clock_refuses_to_pass_its_latest_time_and_keeps_answering() {
+    const LATEST: i64 = 253_402_300_799; // 9999-12-31T23:59:59Z
+    let sb = sandbox().await;
+    let client = razorpay(&sb);
+    let before = sb.now();
+    for seconds in [
+        json!(i64::MAX),
+        json!(u64::MAX),
+        json!(LATEST - before + 60),
+    ] {
+        let (status, body) = control(
+            &sb,
+            Method::POST,
+            "/clock/advance",
+            Some(json!({ "seconds": seconds })),
+        )
+        .await;
+        assert_eq!(status, 400, "{seconds}: {body}");
+        assert_eq!(body["error"]["field"], "seconds", "{body}");
+        assert!(sb.now() - before < 60, "a refused advance moved the clock");
+    }
+    let (status, body) = control(
+        &sb,
+        Method::POST,
+        "/clock/advance",
+        Some(json!({"seconds": i64::MAX})),
+    )
+    .await;
+    let description = body["error"]["description"].as_str().unwrap_or_default();
+    assert!(
+        status == 400 && description.contains(&i64::MAX.to_string()),
+        "the refusal names the value: {body}"
+    );
+
+    let to_latest = u64::try_from(LATEST - sb.now()).unwrap();
+    let now = sb
+        .advance_clock(std::time::Duration::from_secs(to_latest))
+        .await
+        .unwrap();
+    assert_eq!(now, LATEST);
+    let o = order(&client, 5_000, Some(true)).await;
+    assert_eq!(o.created_at, LATEST);
+    let fetched = client.fetch_order().order_id(&o.id).send().await.unwrap();
+    assert_eq!(fetched.id, o.id);
+    let (status, body) = control(
+        &sb,
+        Method::POST,
+        &format!("/razorpay/orders/{}/pay", o.id),
+        Some(json!({"method": "upi", "vpa": "success@razorpay"})),
+    )
+    .await;
+    assert_eq!(status, 200, "paying at the latest time: {body}");
+    let err = sb
+        .advance_clock(std::time::Duration::from_secs(1))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("seconds"), "{err}");
+    assert_spec_clean(&sb);
+}
+
+/// Webhooks go only to `http` and `https` URLs with a host: the refusal names `url` and the value.
+#[tokio::test]
+async fn webhook_urls_other_than_http_are_refused() {
+    let sb = sandbox().await;
+    for url in [
+        "file:///etc/passwd",
+        "ftp://127.0.0.1/hook",
+        "gopher://127.0.0.1:70/",
+        "unix:/run/sock",
+        "not a url",
+    ] {
+        let (status, body) = control(
+            &sb,
+            Method::PUT,
+            "/razorpay/webhook",
+            Some(json!({"url": url, "secret": "s"})),
+        )
+        .await;
+        assert_eq!(status, 400, "{url}: {body}");
+        assert_eq!(body["error"]["field"], "url", "{url}: {body}");
+        let description = body["error"]["description"].as_str().unwrap_or_default();
+        assert!(description.contains(url), "{url}: {body}");
+        let err = sb.set_razorpay_webhook(url, "s").await.unwrap_err();
+        assert!(err.to_string().contains(url), "{url}: {err}");
+    }
+    let err = sb
+        .set_razorpay_webhook("http://127.0.0.1:9/hook", "")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("secret"), "{err}");
+    for url in ["http://127.0.0.1:9/hook", "https://example.invalid/hook"] {
+        sb.set_razorpay_webhook(url, "s").await.unwrap();
+    }
+    assert_spec_clean(&sb);
+}

@@ -118,7 +118,9 @@ async fn every_documented_operation_is_served() {
         .send()
         .await
         .unwrap();
-    sb.advance_clock(Duration::from_secs(7 * 86_400)).await;
+    sb.advance_clock(Duration::from_secs(7 * 86_400))
+        .await
+        .unwrap();
     let settlements = rzp.list_settlements().send().await.unwrap();
     rzp.fetch_settlement()
         .settlement_id(&settlements.items[0].id)

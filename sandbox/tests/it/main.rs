@@ -13,4 +13,5 @@ mod gate_limits;
 mod ippopay;
 mod razorpay_errors;
 mod razorpay_flow;
+mod slow_clients;
 mod webhooks;

@@ -203,7 +203,10 @@ async fn an_order_is_paid_captured_refunded_and_settled() {
     // Time passes: refunds are processed, the payment settled less fees and refunds.
     assert_eq!(client.list_settlements().send().await.unwrap().count, 0);
     let before = sb.now();
-    let now = sb.advance_clock(Duration::from_secs(6 * 86_400)).await;
+    let now = sb
+        .advance_clock(Duration::from_secs(6 * 86_400))
+        .await
+        .unwrap();
     assert!(now >= before + 6 * 86_400);
     let fetched = client
         .fetch_refund()
@@ -258,7 +261,7 @@ async fn settlements_are_captured_money_minus_fees_and_refunds() {
         .unwrap();
 
     // One day: too early for T+2 settlement, but an optimum refund is processed at once.
-    sb.advance_clock(Duration::from_secs(86_400)).await;
+    sb.advance_clock(Duration::from_secs(86_400)).await.unwrap();
     assert_eq!(client.list_settlements().send().await.unwrap().count, 0);
     let refunds = client.list_refunds().send().await.unwrap();
     assert_eq!(
@@ -270,7 +273,7 @@ async fn settlements_are_captured_money_minus_fees_and_refunds() {
         Some(types::RefundSpeed::Instant)
     );
 
-    sb.advance_clock(Duration::from_secs(86_400)).await;
+    sb.advance_clock(Duration::from_secs(86_400)).await.unwrap();
     let settlements = client.list_settlements().send().await.unwrap().into_inner();
     assert_eq!(settlements.count, 1);
     let (fee_a, tax_a) = fees(10_000);
@@ -294,7 +297,9 @@ async fn settlements_are_captured_money_minus_fees_and_refunds() {
     assert_eq!(fetched.amount, s.amount);
 
     // Settled money is not settled twice.
-    sb.advance_clock(Duration::from_secs(10 * 86_400)).await;
+    sb.advance_clock(Duration::from_secs(10 * 86_400))
+        .await
+        .unwrap();
     assert_eq!(client.list_settlements().send().await.unwrap().count, 1);
     assert_spec_clean(&sb);
 }
@@ -318,7 +323,7 @@ async fn lists_filter_page_and_expand_newest_first() {
             .unwrap();
         ids.push(o.id.clone());
         if i == 2 {
-            sb.advance_clock(Duration::from_secs(1_000)).await;
+            sb.advance_clock(Duration::from_secs(1_000)).await.unwrap();
         }
     }
     let all = client.list_orders().send().await.unwrap().into_inner();

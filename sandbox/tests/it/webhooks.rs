@@ -87,7 +87,7 @@ fn verified(received: &Received) -> Vec<(String, types::WebhookEvent)> {
 async fn every_event_is_signed_and_sent_in_order() {
     let sb = sandbox().await;
     let (url, received) = receiver(0).await;
-    sb.set_razorpay_webhook(&url, SECRET).await;
+    sb.set_razorpay_webhook(&url, SECRET).await.unwrap();
     let client = razorpay(&sb);
 
     let o = order(&client, 10_000, None).await;
@@ -116,7 +116,9 @@ async fn every_event_is_signed_and_sent_in_order() {
         .send()
         .await
         .unwrap();
-    sb.advance_clock(Duration::from_secs(6 * 86_400)).await;
+    sb.advance_clock(Duration::from_secs(6 * 86_400))
+        .await
+        .unwrap();
     sb.flush_webhooks().await;
 
     let events = verified(&received);
@@ -185,7 +187,7 @@ async fn every_event_is_signed_and_sent_in_order() {
 async fn a_failing_receiver_gets_the_same_event_again_until_it_answers_2xx() {
     let sb = sandbox().await;
     let (url, received) = receiver(2).await;
-    sb.set_razorpay_webhook(&url, SECRET).await;
+    sb.set_razorpay_webhook(&url, SECRET).await.unwrap();
     let client = razorpay(&sb);
     let o = order(&client, 5_000, None).await;
     sb.pay_razorpay_order(&o.id, PayWith::upi("success@razorpay"))
@@ -212,7 +214,7 @@ async fn a_failing_receiver_gets_the_same_event_again_until_it_answers_2xx() {
 
     // A receiver that never accepts: the attempts run out, and the record says so.
     let (url, received) = receiver(usize::MAX).await;
-    sb.set_razorpay_webhook(&url, SECRET).await;
+    sb.set_razorpay_webhook(&url, SECRET).await.unwrap();
     let o = order(&client, 5_000, None).await;
     sb.pay_razorpay_order(&o.id, PayWith::upi("failure@razorpay"))
         .await

@@ -67,18 +67,22 @@ async fn ippopay_unknown() -> IppopayError {
     IppopayError::new(StatusCode::NOT_FOUND, "Not found")
 }
 
-/// A URL outside every router; under a gateway's prefix (its bare root), that gateway's answer.
+/// A URL outside every router; under a gateway's prefix (its bare root), that gateway's answer,
+/// elsewhere the control API's: JSON either way, so no client meets a body it cannot decode.
 async fn unknown(uri: http::Uri) -> Response {
     match gateway_of(uri.path()) {
-        Some(Provider::Razorpay) => return RazorpayError::unknown_url().into_response(),
-        Some(Provider::Ippopay) => return ippopay_unknown().await.into_response(),
-        None => {}
+        Some(Provider::Razorpay) => RazorpayError::unknown_url().into_response(),
+        Some(Provider::Ippopay) => ippopay_unknown().await.into_response(),
+        None => control::ControlError::rejected(
+            404,
+            format!(
+                "{} is not a sandbox URL: use {RAZORPAY_PREFIX}, {IPPOPAY_PREFIX} or {CONTROL_PREFIX}",
+                uri.path()
+            ),
+            None,
+        )
+        .into_response(),
     }
-    (
-        StatusCode::NOT_FOUND,
-        "not a sandbox URL: use /razorpay/v1, /ippopay/v1 or /_sandbox\n",
-    )
-        .into_response()
 }
 
 /// Which gateway a path belongs to.

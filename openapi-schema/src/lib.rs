@@ -88,9 +88,12 @@ impl<'a> Compiler<'a> {
             Direction::Request => &self.request_defs,
             Direction::Response => &self.response_defs,
         };
+        // Only the components this schema reaches: the validator compiles every `$defs` entry,
+        // and a large document's full set in each of its hundreds of validators made building
+        // them all take tens of seconds.
         let root = json!({
             "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$defs": defs,
+            "$defs": reachable_defs(&converted, defs),
             "allOf": [converted],
         });
         let validator = jsonschema::options()
@@ -103,6 +106,32 @@ impl<'a> Compiler<'a> {
         self.cache.insert(key, Arc::clone(&validator));
         Ok(validator)
     }
+}
+
+/// The entries of `defs` that `schema` refers to (`#/$defs/Name`), directly or through others.
+fn reachable_defs(schema: &Value, defs: &Value) -> Map<String, Value> {
+    let mut reached = Map::new();
+    let mut pending = vec![schema];
+    while let Some(value) = pending.pop() {
+        match value {
+            Value::Object(map) => {
+                if let Some(name) = map
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|r| r.strip_prefix("#/$defs/"))
+                    && !reached.contains_key(name)
+                    && let Some(def) = defs.get(name)
+                {
+                    reached.insert(name.to_owned(), def.clone());
+                    pending.push(def);
+                }
+                pending.extend(map.values());
+            }
+            Value::Array(items) => pending.extend(items),
+            _ => {}
+        }
+    }
+    reached
 }
 
 /// Converts one OpenAPI 3.0 Schema Object (see the module docs).

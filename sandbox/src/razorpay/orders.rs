@@ -18,6 +18,12 @@ type Reply<T> = Result<Json<T>, RazorpayError>;
 pub(crate) async fn create(State(shared): State<Arc<Shared>>, body: Bytes) -> Reply<rzp::Order> {
     let (request, _): (rzp::CreateOrderRequest, _) = parse_body(&body)?;
     check_currency(&request.currency)?;
+    // `payment.capture` overrides `payment_capture`, as it does the account's setting.
+    let payment_capture = match request.payment.as_ref().map(|settings| settings.capture) {
+        Some(rzp::OrderPaymentSettingsCapture::Automatic) => Some(true),
+        Some(rzp::OrderPaymentSettingsCapture::Manual) => Some(false),
+        None => request.payment_capture,
+    };
     let mut world = shared.world();
     let now = world.clock.now();
     let id = world.razorpay.new_id("order");
@@ -35,7 +41,7 @@ pub(crate) async fn create(State(shared): State<Arc<Shared>>, body: Bytes) -> Re
             .attempts(Some(0))
             .notes(Some(request.notes.unwrap_or_default()))
             .partial_payment(Some(request.partial_payment))
-            .payment_capture(request.payment_capture)
+            .payment_capture(payment_capture)
             .created_at(now),
     );
     world.razorpay.orders.insert(id, order.clone());

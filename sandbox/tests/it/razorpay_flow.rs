@@ -505,3 +505,71 @@ async fn failed_payments_carry_the_documented_reason() {
     assert_eq!(p.international, Some(true));
     assert_spec_clean(&sb);
 }
+
+/// An order's `payment.capture` setting decides whether its payment is captured, over the
+/// sandbox's default and over `payment_capture` (Razorpay's capture settings guide).
+#[tokio::test]
+async fn an_orders_capture_setting_is_honoured() {
+    use types::OrderPaymentSettingsCapture as Capture;
+    // The account default is to capture; each order's own setting wins over it.
+    let sb = paygate_sandbox::Sandbox::builder()
+        .auto_capture(true)
+        .start()
+        .await
+        .unwrap();
+    let client = razorpay(&sb);
+    for (capture, payment_capture, expected) in [
+        (Capture::Automatic, None, types::PaymentStatus::Captured),
+        (
+            Capture::Automatic,
+            Some(false),
+            types::PaymentStatus::Captured,
+        ),
+        (Capture::Manual, None, types::PaymentStatus::Authorized),
+        (
+            Capture::Manual,
+            Some(true),
+            types::PaymentStatus::Authorized,
+        ),
+    ] {
+        let options: types::OrderPaymentSettingsCaptureOptions =
+            types::OrderPaymentSettingsCaptureOptions::builder()
+                .automatic_expiry_period(Some(12))
+                .manual_expiry_period(Some(7200))
+                .refund_speed(Some(types::RefundSpeedRequest::Optimum))
+                .try_into()
+                .unwrap();
+        let settings: types::OrderPaymentSettings = types::OrderPaymentSettings::builder()
+            .capture(capture)
+            .capture_options(Some(options))
+            .try_into()
+            .unwrap();
+        let order = client
+            .create_order()
+            .body(
+                types::CreateOrderRequest::builder()
+                    .amount(50_000)
+                    .currency("INR")
+                    .payment_capture(payment_capture)
+                    .payment(Some(settings)),
+            )
+            .send()
+            .await
+            .unwrap();
+        let paid = sb
+            .pay_razorpay_order(&order.id, PayWith::upi("success@razorpay"))
+            .await
+            .unwrap();
+        let payment = client
+            .fetch_payment()
+            .payment_id(&paid.razorpay_payment_id)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            payment.status, expected,
+            "payment.capture = {capture:?}, payment_capture = {payment_capture:?}"
+        );
+    }
+    assert_spec_clean(&sb);
+}
